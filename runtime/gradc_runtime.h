@@ -1,0 +1,83 @@
+/* gradc_runtime.h - the C ABI between compiled training steps and the runtime.
+ * SPDX-License-Identifier: MIT
+ *
+ * A compiled model (JIT or AOT object) exposes one gradc_model value: a JSON
+ * description of everything the runtime needs (parameter names, shapes and
+ * initializers, optimizer state, run-time hyperparameters, the metrics layout,
+ * data sources, batching) and the entry points of the compiled code. The
+ * runtime owns data loading, batching, initialization, the training loop,
+ * history, checkpoints and the gradient-health report; it knows nothing of the
+ * compiler. The reference interpreter provides the same entry points, so the
+ * runtime drives interpreted and compiled models alike.
+ *
+ * Buffers are f32, row-major, one per parameter and per optimizer-state slot,
+ * in the order of the "params" and "state" arrays of the JSON description.
+ *
+ * JSON description ("config"), produced by the compiler:
+ *   model        model name
+ *   source       absolute path of the .model file (for messages)
+ *   x_shape      per-row input shape, e.g. [20] or [28,28,1]
+ *   y_shape      per-row target shape: [1] for regression, [] for class
+ *                labels (sparse), [C] for one-hot targets
+ *   params       [{name, shape, init, fan_in, fan_out, trainable}]
+ *                init: glorot_uniform he_uniform he_normal lecun_normal
+ *                      zeros ones forget_bias (LSTM bias: 1 on the forget
+ *                      quarter, 0 elsewhere) or "file"
+ *   state        [{name, shape}]          zero-initialized
+ *   hyper        [{name, value}]          e.g. lr, momentum, clip
+ *   metrics      names of train_step's out_metrics, in order: "loss", then
+ *                "norm.<param>" (pre-clip gradient norm) and
+ *                "scale.<param>" (clip factor applied) per trainable param
+ *   loss         mse | binary_crossentropy | categorical_crossentropy |
+ *                sparse_categorical_crossentropy
+ *   data         {kind: csv, path, target} | {kind: idx, images, labels}
+ *                | {kind: tokens, path}; paths absolute
+ *   validate     same shape as data, or {split: fraction}, or null
+ *   batch, epochs, seed, shuffle
+ *   init_from    absolute path of a safetensors file, or null
+ */
+#ifndef GRADC_RUNTIME_H
+#define GRADC_RUNTIME_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Everything one training step reads and writes. */
+typedef struct gradc_step_args {
+  float **params;      /**< updated in place */
+  float **state;       /**< updated in place */
+  const float *x;      /**< [batch, x_shape...] */
+  const float *y;      /**< [batch, y_shape...] */
+  int64_t batch;       /**< real rows in this batch; means divide by it */
+  int64_t step;        /**< 1-based global step (Adam, dropout masks) */
+  uint64_t seed;       /**< run seed (dropout masks) */
+  const float *hyper;  /**< run-time hyperparameters, "hyper" order */
+  float *metrics;      /**< out: values named by "metrics" */
+} gradc_step_args;
+
+typedef struct gradc_model {
+  const char *config_json;
+  void *context; /**< passed back to every entry point; NULL for compiled */
+  /** Forward, backward, clip and update for one batch. */
+  void (*train_step)(void *context, const gradc_step_args *args);
+  /** Forward only: out[0] = batch-mean loss; no dropout, no update. */
+  void (*eval_step)(void *context, float **params, const float *x,
+                    const float *y, int64_t batch, float *out);
+  /** Forward only: out = [batch, output...] model outputs. */
+  void (*predict)(void *context, float **params, const float *x,
+                  int64_t batch, float *out);
+} gradc_model;
+
+/** Trains `model` with the command-line options of a gradc executable
+ *  (--epochs, --quiet, --history, --plot, --save, --resume, --on-nonfinite,
+ *  ...). Returns the process exit status: 0 done, 1 user error, 3 diverged. */
+int gradc_train_main(const gradc_model *model, int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GRADC_RUNTIME_H */
