@@ -9,7 +9,7 @@
 // factor of exactly 1 and a norm equal to c leaves the gradient bit-exact.
 
 #include "passes/Clip.h"
-#include "passes/UpdateEmitter.h"
+#include "passes/UpdateSupport.h"
 
 #include <cassert>
 
@@ -46,85 +46,83 @@ std::vector<ClipItem> collectGradients(const ir::Graph &g) {
 // norm > c ? c / norm : 1, where a non-finite norm also gives 1: scaling an
 // inf gradient by c / inf = 0 would turn it into NaN and hide where it came
 // from.
-Node *rescaleFactor(UpdateEmitter &emit, Node *norm, Node *c) {
-  Node *over = emit.binary(OpKind::Greater, norm, c);
-  Node *finite = emit.unary(OpKind::IsFinite, norm);
-  Node *rescale = emit.mul(over, finite);
-  return emit.select(rescale, emit.div(c, norm), emit.constant(1));
+Node *rescaleFactor(ir::Builder &b, Node *norm, Node *c) {
+  Node *rescale = b.mul(b.greater(norm, c), b.isFinite(norm));
+  return b.select(rescale, b.div(c, norm), b.scalar(1, norm->type.elem));
 }
 
 // minimum/maximum propagate NaN, so a NaN element stays NaN. The scale is
 // the fraction of elements left as they were: 1 - #{|g| > c} / N.
-void clampValues(UpdateEmitter &emit, ClipItem &item, Node *c) {
+void clampValues(ir::Builder &b, ClipItem &item, Node *c) {
   Node *grad = item.grad;
-  Node *low = emit.binary(OpKind::Maximum, grad, emit.unary(OpKind::Neg, c));
-  item.grad = emit.binary(OpKind::Minimum, low, c);
+  item.grad = b.minimum(b.maximum(grad, b.neg(c)), c);
 
-  Node *magnitude = emit.unary(OpKind::Abs, grad);
-  Node *outside = emit.sumAll(emit.binary(OpKind::Greater, magnitude, c));
+  ir::ElemKind elem = grad->type.elem;
+  Node *outside = sumAll(b, b.greater(b.abs(grad), c));
   double count = static_cast<double>(grad->type.numElements());
-  Node *fraction = emit.mul(outside, emit.constant(1 / count));
-  item.scale = emit.sub(emit.constant(1), fraction);
+  Node *fraction = b.mul(outside, b.scalar(1 / count, elem));
+  item.scale = b.sub(b.scalar(1, elem), fraction);
 }
 
-void scaleGradient(UpdateEmitter &emit, ClipItem &item, Node *scale) {
+void scaleGradient(ir::Builder &b, ClipItem &item, Node *scale) {
   item.scale = scale;
-  item.grad = emit.mul(item.grad, scale);
+  item.grad = b.mul(item.grad, scale);
 }
 
-UpdateEmitter emitterFor(ir::Graph &g, const ClipItem &item) {
-  return UpdateEmitter(g, item.grad->type.elem, item.param->layer);
+// Every member of a global_norm group gets the factor of the group's total.
+void clipGlobal(ir::Builder &b, std::vector<ClipItem *> &group, Node *c) {
+  std::vector<Node *> norms;
+  for (ClipItem *item : group)
+    norms.push_back(item->norm);
+  Node *scale = rescaleFactor(b, normOfScalars(b, norms), c);
+  for (ClipItem *item : group) {
+    b.setLayer(item->param->layer);
+    scaleGradient(b, *item, scale);
+  }
 }
 
 // One group: the parameters whose threshold is the hyper leaf `hyperName`.
 // Nodes shared by the group belong to the overriding layer, or to none.
-void clipGroup(ir::Graph &g, const ClipConfig &cfg,
+void clipGroup(ir::Builder &b, const ClipConfig &cfg,
                const std::string &hyperName, std::vector<ClipItem *> &group) {
   const std::string &layer = group.front()->param->layer;
   const ClipRule &rule = cfg.ruleFor(layer);
-  UpdateEmitter shared(g, group.front()->grad->type.elem,
-                       cfg.layerRules.count(layer) ? layer : "");
+  ir::ElemKind elem = group.front()->grad->type.elem;
+  b.setLayer(cfg.layerRules.count(layer) ? layer : "");
   if (rule.kind == ClipKind::None) {
     for (ClipItem *item : group)
-      item->scale = shared.constant(1);
+      item->scale = b.scalar(1, elem);
     return;
   }
 
   assert(rule.threshold > 0 && "clip threshold must be positive");
-  Node *c = shared.hyper(hyperName, rule.threshold);
-  if (rule.kind == ClipKind::GlobalNorm) {
-    std::vector<Node *> norms;
-    for (ClipItem *item : group)
-      norms.push_back(item->norm);
-    Node *scale = rescaleFactor(shared, shared.normOfScalars(norms), c);
-    for (ClipItem *item : group) {
-      UpdateEmitter emit = emitterFor(g, *item);
-      scaleGradient(emit, *item, scale);
-    }
-    return;
-  }
-
+  Node *c = hyperLeaf(b, hyperName, rule.threshold, elem);
+  if (rule.kind == ClipKind::GlobalNorm)
+    return clipGlobal(b, group, c);
   for (ClipItem *item : group) {
-    UpdateEmitter emit = emitterFor(g, *item);
+    b.setLayer(item->param->layer);
     if (rule.kind == ClipKind::Value)
-      clampValues(emit, *item, c);
+      clampValues(b, *item, c);
     else
-      scaleGradient(emit, *item, rescaleFactor(emit, item->norm, c));
+      scaleGradient(b, *item, rescaleFactor(b, item->norm, c));
   }
 }
 } // namespace
 
 void runClip(ir::Graph &g, const ClipConfig &cfg) {
+  ir::Builder b(g);
   std::vector<ClipItem> items = collectGradients(g);
-  for (ClipItem &item : items)
-    item.norm = emitterFor(g, item).norm(item.grad);
+  for (ClipItem &item : items) {
+    b.setLayer(item.param->layer);
+    item.norm = b.norm2(item.grad);
+  }
 
-  // Group by threshold leaf; std::map keeps the grouping deterministic.
+  // Group by threshold leaf; std::map keeps the node order deterministic.
   std::map<std::string, std::vector<ClipItem *>> groups;
   for (ClipItem &item : items)
     groups[clipHyperName(cfg, item.param->layer)].push_back(&item);
   for (auto &[hyperName, group] : groups)
-    clipGroup(g, cfg, hyperName, group);
+    clipGroup(b, cfg, hyperName, group);
 
   for (const ClipItem &item : items) {
     g.setOutput("norm." + item.param->name, item.norm);

@@ -9,7 +9,7 @@
 // Stochastic Optimization" (ICLR 2015), algorithm 1.
 
 #include "passes/Optimizer.h"
-#include "passes/UpdateEmitter.h"
+#include "passes/UpdateSupport.h"
 
 namespace gradc::passes {
 
@@ -17,14 +17,6 @@ using ir::Node;
 using ir::OpKind;
 
 namespace {
-ir::ElemKind elemOf(const std::vector<ParamGrad> &grads) {
-  return grads.front().grad->type.elem;
-}
-
-UpdateEmitter emitterFor(ir::Graph &g, const ParamGrad &pg) {
-  return UpdateEmitter(g, pg.grad->type.elem, pg.param->layer);
-}
-
 /// The scalars every parameter's SGD update shares.
 struct SgdScalars {
   Node *lr;
@@ -32,22 +24,22 @@ struct SgdScalars {
   bool nesterov;
 };
 
-void updateSgd(ir::Graph &g, const ParamGrad &pg, const SgdScalars &s) {
-  UpdateEmitter emit = emitterFor(g, pg);
-  Node *step = emit.mul(s.lr, pg.grad);
+void updateSgd(ir::Builder &b, const ParamGrad &pg, const SgdScalars &s) {
+  b.setLayer(pg.param->layer);
+  Node *step = b.mul(s.lr, pg.grad);
   const std::string &name = pg.param->name;
   if (!s.momentum) {
-    g.setOutput("new." + name, emit.sub(pg.param, step));
+    b.graph().setOutput("new." + name, b.sub(pg.param, step));
     return;
   }
 
-  Node *velocity = stateLeaf(g, pg.param, "velocity");
-  Node *newVelocity = emit.sub(emit.mul(s.momentum, velocity), step);
+  Node *velocity = stateLeaf(b, pg.param, "velocity");
+  Node *newVelocity = b.sub(b.mul(s.momentum, velocity), step);
   Node *delta = newVelocity;
   if (s.nesterov)
-    delta = emit.sub(emit.mul(s.momentum, newVelocity), step);
-  g.setOutput("new." + name, emit.add(pg.param, delta));
-  g.setOutput("new." + velocity->name, newVelocity);
+    delta = b.sub(b.mul(s.momentum, newVelocity), step);
+  b.graph().setOutput("new." + name, b.add(pg.param, delta));
+  b.graph().setOutput("new." + velocity->name, newVelocity);
 }
 
 /// The scalars every parameter's Adam update shares.
@@ -58,42 +50,40 @@ struct AdamScalars {
 };
 
 // 1 - b^t with b^t = exp(t * log b).
-Node *biasCorrection(UpdateEmitter &emit, Node *beta, Node *t) {
-  Node *power =
-      emit.unary(OpKind::Exp, emit.mul(t, emit.unary(OpKind::Log, beta)));
-  return emit.sub(emit.constant(1), power);
+Node *biasCorrection(ir::Builder &b, Node *beta, Node *t) {
+  Node *power = b.exp(b.mul(t, b.log(beta)));
+  return b.sub(b.scalar(1, beta->type.elem), power);
 }
 
-AdamScalars adamScalars(UpdateEmitter &emit, const AdamConfig &cfg) {
+AdamScalars adamScalars(ir::Builder &b, const AdamConfig &cfg,
+                        ir::ElemKind elem) {
   AdamScalars s;
-  s.lr = emit.hyper("lr", cfg.lr);
-  s.beta1 = emit.hyper("beta1", cfg.beta1);
-  s.beta2 = emit.hyper("beta2", cfg.beta2);
-  s.eps = emit.hyper("eps", cfg.eps);
-  s.oneMinusBeta1 = emit.sub(emit.constant(1), s.beta1);
-  s.oneMinusBeta2 = emit.sub(emit.constant(1), s.beta2);
-  s.correction1 = biasCorrection(emit, s.beta1, emit.step());
-  s.correction2 = biasCorrection(emit, s.beta2, emit.step());
+  s.lr = hyperLeaf(b, "lr", cfg.lr, elem);
+  s.beta1 = hyperLeaf(b, "beta1", cfg.beta1, elem);
+  s.beta2 = hyperLeaf(b, "beta2", cfg.beta2, elem);
+  s.eps = hyperLeaf(b, "eps", cfg.eps, elem);
+  s.oneMinusBeta1 = b.sub(b.scalar(1, elem), s.beta1);
+  s.oneMinusBeta2 = b.sub(b.scalar(1, elem), s.beta2);
+  Node *t = stepLeaf(b, elem);
+  s.correction1 = biasCorrection(b, s.beta1, t);
+  s.correction2 = biasCorrection(b, s.beta2, t);
   return s;
 }
 
-void updateAdam(ir::Graph &g, const ParamGrad &pg, const AdamScalars &s) {
-  UpdateEmitter emit = emitterFor(g, pg);
-  Node *m = stateLeaf(g, pg.param, "m");
-  Node *v = stateLeaf(g, pg.param, "v");
-  Node *newM =
-      emit.add(emit.mul(s.beta1, m), emit.mul(s.oneMinusBeta1, pg.grad));
-  Node *gradSquared = emit.unary(OpKind::Square, pg.grad);
+void updateAdam(ir::Builder &b, const ParamGrad &pg, const AdamScalars &s) {
+  b.setLayer(pg.param->layer);
+  Node *m = stateLeaf(b, pg.param, "m");
+  Node *v = stateLeaf(b, pg.param, "v");
+  Node *newM = b.add(b.mul(s.beta1, m), b.mul(s.oneMinusBeta1, pg.grad));
   Node *newV =
-      emit.add(emit.mul(s.beta2, v), emit.mul(s.oneMinusBeta2, gradSquared));
+      b.add(b.mul(s.beta2, v), b.mul(s.oneMinusBeta2, b.square(pg.grad)));
 
-  Node *mHat = emit.div(newM, s.correction1);
-  Node *vHat = emit.div(newV, s.correction2);
-  Node *denominator = emit.add(emit.unary(OpKind::Sqrt, vHat), s.eps);
-  Node *step = emit.div(emit.mul(s.lr, mHat), denominator);
-  g.setOutput("new." + pg.param->name, emit.sub(pg.param, step));
-  g.setOutput("new." + m->name, newM);
-  g.setOutput("new." + v->name, newV);
+  Node *mHat = b.div(newM, s.correction1);
+  Node *vHat = b.div(newV, s.correction2);
+  Node *step = b.div(b.mul(s.lr, mHat), b.add(b.sqrt(vHat), s.eps));
+  b.graph().setOutput("new." + pg.param->name, b.sub(pg.param, step));
+  b.graph().setOutput("new." + m->name, newM);
+  b.graph().setOutput("new." + v->name, newV);
 }
 } // namespace
 
@@ -101,22 +91,23 @@ void runSgd(ir::Graph &g, const SgdConfig &cfg) {
   std::vector<ParamGrad> grads = paramGradients(g);
   if (grads.empty())
     return;
-  UpdateEmitter emit(g, elemOf(grads));
-  SgdScalars s{emit.hyper("lr", cfg.lr), nullptr, cfg.nesterov};
+  ir::Builder b(g);
+  ir::ElemKind elem = grads.front().grad->type.elem;
+  SgdScalars s{hyperLeaf(b, "lr", cfg.lr, elem), nullptr, cfg.nesterov};
   if (cfg.momentum != 0)
-    s.momentum = emit.hyper("momentum", cfg.momentum);
+    s.momentum = hyperLeaf(b, "momentum", cfg.momentum, elem);
   for (const ParamGrad &pg : grads)
-    updateSgd(g, pg, s);
+    updateSgd(b, pg, s);
 }
 
 void runAdam(ir::Graph &g, const AdamConfig &cfg) {
   std::vector<ParamGrad> grads = paramGradients(g);
   if (grads.empty())
     return;
-  UpdateEmitter emit(g, elemOf(grads));
-  AdamScalars s = adamScalars(emit, cfg);
+  ir::Builder b(g);
+  AdamScalars s = adamScalars(b, cfg, grads.front().grad->type.elem);
   for (const ParamGrad &pg : grads)
-    updateAdam(g, pg, s);
+    updateAdam(b, pg, s);
 }
 
 } // namespace gradc::passes
