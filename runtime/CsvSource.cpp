@@ -1,0 +1,107 @@
+// CsvSource.cpp - read a numeric CSV file with a header line.
+// SPDX-License-Identifier: MIT
+//
+// The format is deliberately plain: comma-separated, no quoting, every data
+// cell a decimal number, blank lines ignored. Every row must have as many
+// cells as the header; errors name the file and line.
+#include "Dataset.h"
+
+#include "Error.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+
+namespace gradc::rt {
+namespace {
+
+std::string trim(const std::string &text) {
+  size_t begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos)
+    return "";
+  size_t end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::vector<std::string> splitCells(const std::string &line) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = line.find(',', start);
+    cells.push_back(trim(line.substr(start, comma - start)));
+    if (comma == std::string::npos)
+      return cells;
+    start = comma + 1;
+  }
+}
+
+bool parseNumber(const std::string &cell, float &value) {
+  if (cell.empty())
+    return false;
+  char *end = nullptr;
+  errno = 0;
+  double parsed = std::strtod(cell.c_str(), &end);
+  if (*end != '\0' || errno == ERANGE)
+    return false;
+  value = float(parsed);
+  return true;
+}
+
+size_t targetColumn(const std::vector<std::string> &header,
+                    const std::string &target, const std::string &where) {
+  for (size_t i = 0; i < header.size(); ++i)
+    if (header[i] == target)
+      return i;
+  throw UserError(where, fmt::format("no column named '{}' in the header",
+                                     target));
+}
+
+void addRow(RawRows &rows, const std::vector<std::string> &cells,
+            const std::vector<std::string> &header, size_t targetIndex,
+            const std::string &where) {
+  if (cells.size() != header.size())
+    throw UserError(where, fmt::format("row has {} cells, the header has {}",
+                                       cells.size(), header.size()));
+  for (size_t i = 0; i < cells.size(); ++i) {
+    float value = 0;
+    if (!parseNumber(cells[i], value))
+      throw UserError(where, fmt::format("cell '{}' in column '{}' is not a "
+                                         "number",
+                                         cells[i], header[i]));
+    if (i == targetIndex)
+      rows.target.push_back(value);
+    else
+      rows.x.push_back(value);
+  }
+}
+
+} // namespace
+
+RawRows readCsv(const std::string &path, const std::string &target) {
+  std::ifstream in(path);
+  if (!in)
+    throw UserError(path, "cannot open the file");
+  std::string line;
+  int64_t lineNo = 1;
+  if (!std::getline(in, line) || trim(line).empty())
+    throw UserError(path + ":1", "expected a header line");
+  std::vector<std::string> header = splitCells(line);
+  size_t targetIndex = targetColumn(header, target, path + ":1");
+
+  RawRows rows;
+  rows.path = path;
+  rows.width = int64_t(header.size()) - 1;
+  while (std::getline(in, line)) {
+    ++lineNo;
+    if (trim(line).empty())
+      continue;
+    std::string where = fmt::format("{}:{}", path, lineNo);
+    addRow(rows, splitCells(line), header, targetIndex, where);
+    rows.line.push_back(lineNo);
+  }
+  if (rows.rows() == 0)
+    throw UserError(path, "no data rows after the header");
+  return rows;
+}
+
+} // namespace gradc::rt

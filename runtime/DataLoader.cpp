@@ -1,0 +1,96 @@
+// DataLoader.cpp - turn a source into a Dataset shaped for the model.
+// SPDX-License-Identifier: MIT
+//
+// The feature count of the file must equal the element count of x_shape.
+// Targets are laid out per y_shape: [1] as read, [] as class labels, [C] as
+// one-hot rows; labels must then be integers in [0, C).
+#include "Dataset.h"
+
+#include "Error.h"
+
+#include <cassert>
+#include <cmath>
+
+namespace gradc::rt {
+namespace {
+
+RawRows readSource(const SourceSpec &source, const ModelConfig &config) {
+  switch (source.kind) {
+  case SourceKind::Csv:
+    return readCsv(source.path, source.target);
+  case SourceKind::Idx:
+    return readIdx(source.images, source.labels);
+  case SourceKind::Tokens:
+    return readTokens(source.path, elementCount(config.xShape));
+  case SourceKind::None:
+  case SourceKind::Split:
+    break;
+  }
+  assert(false && "only file sources are read");
+  return {};
+}
+
+std::string rowLocation(const RawRows &raw, int64_t row) {
+  if (raw.line.empty())
+    return raw.path;
+  return fmt::format("{}:{}", raw.path, raw.line[row]);
+}
+
+void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
+                  int64_t classes) {
+  float label = raw.target[row];
+  if (label != std::floor(label) || label < 0 || label >= float(classes))
+    throw UserError(rowLocation(raw, row),
+                    fmt::format("label {} of row {} is not a class in [0, {})",
+                                label, row + 1, classes));
+  for (int64_t c = 0; c < classes; ++c)
+    set.y.push_back(c == int64_t(label) ? 1.0f : 0.0f);
+}
+
+} // namespace
+
+Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
+  RawRows raw = readSource(source, config);
+  int64_t width = elementCount(config.xShape);
+  if (raw.width != width)
+    throw UserError(raw.path, fmt::format("rows have {} features, the model "
+                                          "input has {}",
+                                          raw.width, width));
+  Dataset set;
+  set.rows = raw.rows();
+  set.xWidth = width;
+  set.x = std::move(raw.x);
+  bool oneHot = config.yShape.size() == 1 && config.yShape[0] > 1;
+  set.yWidth = oneHot ? config.yShape[0] : 1;
+  if (!oneHot) {
+    set.y = raw.target;
+    return set;
+  }
+  set.y.reserve(set.rows * set.yWidth);
+  for (int64_t row = 0; row < set.rows; ++row)
+    appendOneHot(set, raw, row, set.yWidth);
+  return set;
+}
+
+Dataset splitValidation(Dataset &train, double fraction) {
+  if (!(fraction > 0 && fraction < 1))
+    throw UserError("", fmt::format("validation split {} is not in (0, 1)",
+                                    fraction));
+  int64_t keep = int64_t(double(train.rows) * (1.0 - fraction));
+  if (keep == 0 || keep == train.rows)
+    throw UserError("", fmt::format("validation split {} of {} rows leaves "
+                                    "an empty set",
+                                    fraction, train.rows));
+  Dataset val;
+  val.rows = train.rows - keep;
+  val.xWidth = train.xWidth;
+  val.yWidth = train.yWidth;
+  val.x.assign(train.x.begin() + keep * train.xWidth, train.x.end());
+  val.y.assign(train.y.begin() + keep * train.yWidth, train.y.end());
+  train.rows = keep;
+  train.x.resize(keep * train.xWidth);
+  train.y.resize(keep * train.yWidth);
+  return val;
+}
+
+} // namespace gradc::rt

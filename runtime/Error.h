@@ -1,0 +1,35 @@
+// Error.h - the one error kind of the runtime: a user error with its message.
+// SPDX-License-Identifier: MIT
+//
+// Everything the runtime reports to a user (bad options, bad data files,
+// unreadable checkpoints) is thrown as a UserError carrying the complete
+// diagnostic line ("path:line: error: message" or "error: message") and
+// caught once, in gradc_train_main, which prints it and returns ExitUserError.
+// Invariants of the runtime itself are asserts, never UserErrors.
+#ifndef GRADC_RUNTIME_ERROR_H
+#define GRADC_RUNTIME_ERROR_H
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace gradc::rt {
+
+/// Process exit statuses of a training executable.
+enum ExitKind : int { ExitOk = 0, ExitUserError = 1, ExitDiverged = 3 };
+
+/// A diagnostic for the user; what() is the full line to print.
+class UserError : public std::runtime_error {
+public:
+  /// `where` is a file ("path" or "path:line") or empty for no location.
+  UserError(const std::string &where, const std::string &message)
+      : std::runtime_error(where.empty()
+                               ? fmt::format("error: {}", message)
+                               : fmt::format("{}: error: {}", where, message)) {
+  }
+};
+
+} // namespace gradc::rt
+
+#endif // GRADC_RUNTIME_ERROR_H
