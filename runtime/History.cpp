@@ -1,0 +1,98 @@
+// History.cpp - history files and the per-epoch console line.
+// SPDX-License-Identifier: MIT
+//
+// Numbers are written with 9 significant digits, enough to read back the
+// f32 values exactly.
+#include "History.h"
+
+#include "AtomicFile.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+using nlohmann::json;
+
+namespace gradc::rt {
+namespace {
+
+/// (column name, value) pairs of one record, in CSV column order.
+std::vector<std::pair<std::string, double>> columnsOf(const History &history,
+                                                      const EpochRecord &r) {
+  std::vector<std::pair<std::string, double>> columns = {
+      {"epoch", double(r.epoch)}, {"loss", r.loss}};
+  if (history.hasValidation)
+    columns.push_back({"val_loss", r.valLoss});
+  if (history.hasAccuracy) {
+    columns.push_back({"accuracy", r.accuracy});
+    if (history.hasValidation)
+      columns.push_back({"val_accuracy", r.valAccuracy});
+  }
+  columns.push_back({"grad_norm", r.gradNorm});
+  columns.push_back({"clipped_fraction", r.clippedFraction});
+  columns.push_back({"skipped_steps", double(r.skippedSteps)});
+  columns.push_back({"seconds", r.seconds});
+  for (size_t p = 0; p < history.paramNames.size(); ++p)
+    columns.push_back({"norm." + history.paramNames[p], r.medianNorm[p]});
+  return columns;
+}
+
+std::string csvText(const History &history) {
+  std::string text;
+  EpochRecord blank;
+  blank.medianNorm.resize(history.paramNames.size());
+  for (const auto &[name, value] : columnsOf(history, blank))
+    text += (text.empty() ? "" : ",") + name;
+  text += "\n";
+  for (const EpochRecord &record : history.epochs) {
+    std::string line;
+    for (const auto &[name, value] : columnsOf(history, record))
+      line += fmt::format("{}{:.9g}", line.empty() ? "" : ",", value);
+    text += line + "\n";
+  }
+  return text;
+}
+
+std::string jsonText(const History &history) {
+  json epochs = json::array();
+  for (const EpochRecord &record : history.epochs) {
+    json entry = json::object();
+    for (const auto &[name, value] : columnsOf(history, record))
+      entry[name] = std::isfinite(value) ? json(value) : json(nullptr);
+    epochs.push_back(entry);
+  }
+  json root = {{"model", history.model}, {"epochs", epochs}};
+  return root.dump(2) + "\n";
+}
+
+bool endsWith(const std::string &text, const std::string &suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+void writeHistory(const std::string &path, const History &history) {
+  writeFileAtomic(path, endsWith(path, ".json") ? jsonText(history)
+                                                : csvText(history));
+}
+
+std::string formatEpochLine(const History &history, const EpochRecord &record,
+                            int64_t totalEpochs) {
+  std::string line = fmt::format("epoch {}/{}  loss {:.3e}", record.epoch,
+                                 totalEpochs, record.loss);
+  if (history.hasValidation)
+    line += fmt::format("  val_loss {:.3e}", record.valLoss);
+  if (history.hasAccuracy)
+    line += fmt::format("  accuracy {:.4f}", record.accuracy);
+  if (history.hasAccuracy && history.hasValidation)
+    line += fmt::format("  val_accuracy {:.4f}", record.valAccuracy);
+  line += fmt::format("  grad_norm {:.3g}  clipped {:.0f}%", record.gradNorm,
+                      record.clippedFraction * 100);
+  if (record.skippedSteps > 0)
+    line += fmt::format("  skipped {}", record.skippedSteps);
+  return line + fmt::format("  {:.2f}s", record.seconds);
+}
+
+} // namespace gradc::rt

@@ -1,0 +1,132 @@
+// TrainMain.cpp - gradc_train_main: options, data, state, training, outputs.
+// SPDX-License-Identifier: MIT
+//
+// The one place where UserErrors are caught and turned into exit statuses.
+// On divergence the run still writes its history and plot up to the last
+// full epoch, and --save writes the state after the last full epoch (the
+// last good one, from which --resume can retry, e.g. with a smaller --set
+// lr); a checkpoint is never written from diverged parameters.
+#include "Error.h"
+#include "HealthReport.h"
+#include "Options.h"
+#include "Plot.h"
+#include "Trainer.h"
+#include "gradc_runtime.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace gradc::rt {
+namespace {
+
+void setHyper(const ModelConfig &config, const std::string &name, float value,
+              std::vector<float> &hyper) {
+  bool positive = name == "lr" || name.rfind("clip", 0) == 0;
+  if (positive && !(value > 0))
+    throw UserError("", fmt::format("--set: {} must be > 0, got {}", name,
+                                    value));
+  for (size_t i = 0; i < config.hyper.size(); ++i)
+    if (config.hyper[i].name == name)
+      return void(hyper[i] = value);
+  std::vector<std::string> names;
+  for (const HyperSpec &spec : config.hyper)
+    names.push_back(spec.name);
+  throw UserError("", fmt::format("--set: model '{}' has no hyperparameter "
+                                  "'{}' (it has: {})",
+                                  config.name, name, fmt::join(names, ", ")));
+}
+
+RunSettings settingsFor(const ModelConfig &config, const Options &options) {
+  RunSettings settings;
+  settings.epochs = options.epochs.value_or(config.epochs);
+  settings.batch = options.batch.value_or(config.batch);
+  settings.shuffle = config.shuffle;
+  settings.onNonFinite = options.onNonFinite;
+  settings.printEpochs = !options.quiet;
+  settings.progressBar = !options.quiet && ::isatty(STDERR_FILENO);
+  settings.keepLastGood = !options.save.empty();
+  for (const HyperSpec &spec : config.hyper)
+    settings.hyper.push_back(spec.value);
+  for (const auto &[name, value] : options.sets)
+    setHyper(config, name, value, settings.hyper);
+  return settings;
+}
+
+TrainState startState(const ModelConfig &config, const Options &options) {
+  std::string initFrom = options.initFrom.empty() ? config.initFrom
+                                                  : options.initFrom;
+  if (options.resume.empty())
+    return initialState(config, options.seed.value_or(config.seed), initFrom);
+  if (!options.initFrom.empty())
+    throw UserError("", "--resume and --init-from cannot be combined");
+  TrainState state = loadCheckpoint(config, options.resume);
+  if (options.seed && *options.seed != state.seed)
+    throw UserError(options.resume,
+                    fmt::format("checkpoint was trained with seed {}, not {}",
+                                state.seed, *options.seed));
+  return state;
+}
+
+void writeOutputs(const Options &options, const ModelConfig &config,
+                  const RunResult &result, const TrainState &state) {
+  if (!options.history.empty())
+    writeHistory(options.history, result.history);
+  if (!options.plot.empty())
+    writePlot(options.plot, result.history);
+  if (!options.save.empty())
+    saveCheckpoint(config, result.diverged ? *result.lastGood : state,
+                   options.save);
+}
+
+void printSummary(const Options &options, const ModelConfig &config,
+                  const RunResult &result, const TrainState &state) {
+  const History &history = result.history;
+  if (options.quiet && !history.epochs.empty())
+    std::printf("%s\n", formatEpochLine(history, history.epochs.back(),
+                                        state.epoch)
+                            .c_str());
+  std::printf("%s", healthReport(config, result.log, history).c_str());
+  std::printf("trained %zu epochs (%lld steps in total) in %.2fs\n",
+              history.epochs.size(), (long long)state.step, result.seconds);
+  std::fflush(stdout);
+}
+
+int trainMain(const gradc_model &model, int argc, char **argv) {
+  Options options = parseOptions(argc, argv);
+  if (options.help) {
+    std::printf("%s", optionsHelp(argc ? argv[0] : "train").c_str());
+    return ExitOk;
+  }
+  ModelConfig config = parseConfig(model.config_json);
+  RunSettings settings = settingsFor(config, options);
+  Dataset train = loadDataset(config.data, config);
+  std::optional<Dataset> validation;
+  if (config.validate.kind == SourceKind::Split)
+    validation = splitValidation(train, config.validate.split);
+  else if (config.validate.kind != SourceKind::None)
+    validation = loadDataset(config.validate, config);
+  TrainState state = startState(config, options);
+
+  Trainer trainer(model, config, settings, train,
+                  validation ? &*validation : nullptr);
+  RunResult result = trainer.run(state);
+  if (result.diverged)
+    std::fprintf(stderr, "%s", result.divergence.c_str());
+  writeOutputs(options, config, result, state);
+  if (result.diverged)
+    return ExitDiverged;
+  printSummary(options, config, result, state);
+  return ExitOk;
+}
+
+} // namespace
+} // namespace gradc::rt
+
+int gradc_train_main(const gradc_model *model, int argc, char **argv) {
+  try {
+    return gradc::rt::trainMain(*model, argc, argv);
+  } catch (const gradc::rt::UserError &error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return gradc::rt::ExitUserError;
+  }
+}
