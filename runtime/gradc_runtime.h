@@ -35,6 +35,9 @@
  *   validate     same shape as data, or {split: fraction}, or null
  *   batch, epochs, seed, shuffle
  *   init_from    absolute path of a safetensors file, or null
+ *   output_shape optional: per-row shape of predict's output; without it
+ *                the runtime derives it from y_shape (and, for class
+ *                labels, from the largest label in the training data)
  */
 #ifndef GRADC_RUNTIME_H
 #define GRADC_RUNTIME_H
@@ -75,6 +78,21 @@ typedef struct gradc_model {
  *  (--epochs, --quiet, --history, --plot, --save, --resume, --on-nonfinite,
  *  ...). Returns the process exit status: 0 done, 1 user error, 3 diverged. */
 int gradc_train_main(const gradc_model *model, int argc, char **argv);
+
+/** Buffers for a C program that links a compiled model: one zeroed f32
+ *  buffer per "params" (or "state") entry, in order, plus a terminating NULL
+ *  pointer. Returns NULL (message on stderr) for a malformed config. Free
+ *  with gradc_rt_free_buffers. */
+float **gradc_rt_alloc_params(const char *config_json);
+float **gradc_rt_alloc_state(const char *config_json);
+void gradc_rt_free_buffers(float **buffers);
+
+/** Initializes params from their initializers with `seed` (and init_from,
+ *  if the config names a file) and zeroes the optimizer state, exactly as
+ *  gradc_train_main does before the first step. Returns 0, or 1 after a
+ *  message on stderr. */
+int gradc_rt_init_params(const char *config_json, float **params,
+                         float **state, uint64_t seed);
 
 #ifdef __cplusplus
 }
