@@ -1,0 +1,119 @@
+// Frontend.cpp - reading a .model file through parser, builder and sema.
+// SPDX-License-Identifier: MIT
+//
+// The stages run in order and each one runs only when the ones before it
+// reported nothing: a file with syntax errors is not built, an AST with
+// unknown words is not shape-checked. Within a stage every error is shown.
+
+#include "frontend/Frontend.h"
+
+#include "frontend/ASTBuilder.h"
+#include "frontend/Diagnostics.h"
+#include "frontend/Sema.h"
+#include "frontend/SyntaxErrors.h"
+
+#include "ModelLexer.h"
+#include "ModelParser.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace gradc;
+using namespace gradc::frontend;
+
+static llvm::Error failed(unsigned errors) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "%u error(s) reported", errors);
+}
+
+/// The location of the first byte that is not valid UTF-8, if any.
+static std::optional<ast::SourceLoc> firstInvalidUTF8(const std::string &file,
+                                                      const std::string &text) {
+  ast::SourceLoc loc{file, 1, 1};
+  const auto *byte = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  const auto *end = byte + text.size();
+  while (byte < end) {
+    unsigned size = llvm::getNumBytesForUTF8(*byte);
+    if (byte + size > end || !llvm::isLegalUTF8Sequence(byte, byte + size))
+      return loc;
+    bool newline = *byte == '\n';
+    loc.line += newline;
+    loc.col = newline ? 1 : loc.col + 1;
+    byte += size;
+  }
+  return std::nullopt;
+}
+
+/// Rejects empty and non-UTF-8 text before ANTLR sees it.
+static bool checkEncoding(const std::string &text, DiagnosticEngine &diags) {
+  if (llvm::StringRef(text).trim().empty()) {
+    diags.error({diags.fileName(), 1, 1},
+                "empty file: expected a model block");
+    return false;
+  }
+  if (auto bad = firstInvalidUTF8(diags.fileName(), text)) {
+    diags.error(*bad, "file is not valid UTF-8");
+    return false;
+  }
+  return true;
+}
+
+static std::string absolutePath(const std::string &path) {
+  llvm::SmallString<256> full(path);
+  llvm::sys::fs::make_absolute(full);
+  llvm::sys::path::remove_dots(full, /*remove_dot_dot=*/true);
+  return std::string(full);
+}
+
+llvm::Expected<ast::Program>
+frontend::loadProgramFromText(const std::string &path, const std::string &text,
+                              const FrontendOptions &options,
+                              llvm::raw_ostream &diagOut) {
+  DiagnosticEngine diags(path, text, diagOut);
+  if (!checkEncoding(text, diags))
+    return failed(diags.errorCount());
+
+  antlr4::ANTLRInputStream input(text);
+  grammar::ModelLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  grammar::ModelParser parser(&tokens);
+  SyntaxErrorListener listener(diags);
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  grammar::ModelParser::ProgramContext *tree = parser.program();
+  if (diags.errorCount())
+    return failed(diags.errorCount());
+
+  ASTBuilder builder(diags, absolutePath(path), options.overrides);
+  ast::Program program = builder.build(tree);
+  if (options.parseOnly || diags.errorCount())
+    return diags.errorCount() ? llvm::Expected<ast::Program>(
+                                    failed(diags.errorCount()))
+                              : std::move(program);
+  analyzeProgram(program, diags);
+  if (diags.errorCount())
+    return failed(diags.errorCount());
+  return std::move(program);
+}
+
+llvm::Expected<ast::Program>
+frontend::loadProgram(const std::string &path, const FrontendOptions &options,
+                      llvm::raw_ostream &diagOut) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    std::string reason = buffer.getError().message();
+    if (!reason.empty())
+      reason[0] = std::tolower(reason[0]);
+    diagOut << path << ": error: cannot read file: " << reason << "\n";
+    return failed(1);
+  }
+  return loadProgramFromText(path, (*buffer)->getBuffer().str(), options,
+                             diagOut);
+}

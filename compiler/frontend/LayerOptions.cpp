@@ -1,0 +1,188 @@
+// LayerOptions.cpp - layer options, activations, initializers, layer names.
+// SPDX-License-Identifier: MIT
+//
+// Every layer option is one entry of a table from its key to the code that
+// reads and range-checks its value; positional values are routed here too,
+// under the key of their slot. Unnamed layers get the Keras-style names
+// dense_1, dense_2, conv2d_1, ... counted per kind within a model.
+
+#include "frontend/ASTBuilder.h"
+
+#include <functional>
+#include <map>
+
+using namespace gradc;
+using namespace gradc::frontend;
+using ast::ActivationKind;
+
+static const std::vector<std::pair<std::string, ActivationKind>> &
+activationTable() {
+  static const std::vector<std::pair<std::string, ActivationKind>> table = {
+      {"linear", ActivationKind::Linear},   {"relu", ActivationKind::Relu},
+      {"leaky_relu", ActivationKind::LeakyRelu}, {"elu", ActivationKind::Elu},
+      {"selu", ActivationKind::Selu},       {"sigmoid", ActivationKind::Sigmoid},
+      {"tanh", ActivationKind::Tanh},       {"softmax", ActivationKind::Softmax},
+  };
+  return table;
+}
+
+std::optional<ast::Activation> ASTBuilder::activation(const Value &v) {
+  std::vector<std::string> names;
+  for (const auto &[name, kind] : activationTable()) {
+    names.push_back(name);
+    if (name != v.text || v.kind == ValueKind::Number)
+      continue;
+    ast::Activation act{kind, 0};
+    if (kind == ActivationKind::LeakyRelu)
+      act.alpha = 0.2;
+    if (kind == ActivationKind::Elu)
+      act.alpha = 1.0;
+    if (v.kind != ValueKind::Call)
+      return act;
+    if (act.alpha == 0) {
+      read.error(v, "activation '" + name + "' takes no argument");
+      return std::nullopt;
+    }
+    std::optional<double> alpha = read.number(v.items[0], "alpha");
+    if (!alpha)
+      return std::nullopt;
+    if (*alpha < 0) {
+      read.error(v.items[0], "alpha must be >= 0, found " + v.items[0].text);
+      return std::nullopt;
+    }
+    act.alpha = *alpha;
+    return act;
+  }
+  if (v.kind != ValueKind::Name && v.kind != ValueKind::Call) {
+    read.error(v, "expected an activation, found " + v.describe());
+    return std::nullopt;
+  }
+  reportUnknown(diags, v.loc, v.length, "activation", v.text, names);
+  return std::nullopt;
+}
+
+std::optional<std::string> ASTBuilder::initializer(const Value &v) {
+  static const std::vector<std::string> names = {
+      "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+      "lecun_uniform",  "lecun_normal",  "zeros",      "ones",
+      "orthogonal",     "uniform"};
+  std::optional<std::string> name = read.name(v, "an initializer");
+  if (!name)
+    return std::nullopt;
+  if (std::find(names.begin(), names.end(), *name) != names.end())
+    return name;
+  reportUnknown(diags, v.loc, v.length, "initializer", *name, names);
+  return std::nullopt;
+}
+
+/// Reads a dropout rate in [0, 1).
+static std::optional<double> dropoutRate(ValueReader &read, const Value &v) {
+  std::optional<double> rate = read.number(v, "the dropout rate");
+  if (!rate)
+    return std::nullopt;
+  if (*rate >= 0 && *rate < 1)
+    return rate;
+  read.error(v, "dropout rate must be in [0, 1), found " + v.text);
+  return std::nullopt;
+}
+
+void ASTBuilder::applyLayerOption(ast::Layer &layer, const Arg &arg) {
+  using Setter = std::function<void(ast::Layer &, const Value &)>;
+  const std::map<std::string, Setter> setters = {
+      {"units", [&](ast::Layer &l, const Value &v) {
+         if (auto n = read.integer(v, "the number of units", 1))
+           l.units = *n;
+       }},
+      {"filters", [&](ast::Layer &l, const Value &v) {
+         if (auto n = read.integer(v, "the number of filters", 1))
+           l.units = *n;
+       }},
+      {"vocab", [&](ast::Layer &l, const Value &v) {
+         if (auto n = read.integer(v, "the vocabulary size", 1))
+           l.vocab = *n;
+       }},
+      {"dim", [&](ast::Layer &l, const Value &v) {
+         if (auto n = read.integer(v, "the embedding size", 1))
+           l.dim = *n;
+       }},
+      {"kernel", [&](ast::Layer &l, const Value &v) {
+         if (auto e = read.extent(v, "the kernel size"))
+           l.kernel = *e;
+       }},
+      {"stride", [&](ast::Layer &l, const Value &v) {
+         if (auto e = read.extent(v, "the stride"))
+           l.stride = *e;
+       }},
+      {"pool", [&](ast::Layer &l, const Value &v) {
+         if (auto e = read.extent(v, "the pool size"))
+           l.pool = *e;
+       }},
+      {"padding", [&](ast::Layer &l, const Value &v) {
+         if (isPaddingWord(v))
+           l.padding = v.text == "same" ? ast::PaddingKind::Same
+                                         : ast::PaddingKind::Valid;
+         else
+           read.error(v, "expected valid or same for padding, found " +
+                             v.describe());
+       }},
+      {"rate", [&](ast::Layer &l, const Value &v) {
+         if (auto r = dropoutRate(read, v))
+           l.rate = *r;
+       }},
+      {"activation", [&](ast::Layer &l, const Value &v) {
+         if (auto a = activation(v))
+           l.activation = *a;
+       }},
+      {"init", [&](ast::Layer &l, const Value &v) {
+         if (auto i = initializer(v))
+           l.kernelInit = *i;
+       }},
+      {"kernel_init", [&](ast::Layer &l, const Value &v) {
+         if (auto i = initializer(v))
+           l.kernelInit = *i;
+       }},
+      {"bias_init", [&](ast::Layer &l, const Value &v) {
+         if (auto i = initializer(v))
+           l.biasInit = *i;
+       }},
+      {"recurrent_init", [&](ast::Layer &l, const Value &v) {
+         if (auto i = initializer(v))
+           l.recurrentInit = *i;
+       }},
+      {"use_bias", [&](ast::Layer &l, const Value &v) {
+         if (auto b = read.boolean(v, "use_bias"))
+           l.useBias = *b;
+       }},
+      {"trainable", [&](ast::Layer &l, const Value &v) {
+         if (auto b = read.boolean(v, "trainable"))
+           l.trainable = *b;
+       }},
+      {"return_sequences", [&](ast::Layer &l, const Value &v) {
+         if (auto b = read.boolean(v, "return_sequences"))
+           l.returnSequences = *b;
+       }},
+      {"vectors", [&](ast::Layer &l, const Value &v) {
+         if (auto s = read.string(v, "the vectors file"))
+           l.vectorsFile = resolvePath(*s);
+       }},
+  };
+  auto it = setters.find(arg.key);
+  assert(it != setters.end() && "layer table names an option with no setter");
+  it->second(layer, arg.value);
+}
+
+void ASTBuilder::nameLayers(ast::ModelDecl &model) {
+  std::map<ast::LayerKind, int> counters;
+  std::map<std::string, const ast::Layer *> byName;
+  for (ast::Layer &layer : model.layers) {
+    if (layer.name.empty())
+      layer.name = std::string(autoNamePrefix(layer.kind)) + "_" +
+                   std::to_string(++counters[layer.kind]);
+    auto [it, inserted] = byName.emplace(layer.name, &layer);
+    if (inserted)
+      continue;
+    diags.error(layer.loc, "duplicate layer name '" + layer.name +
+                               "' in model '" + model.name + "'");
+    diags.note(it->second->loc, "'" + layer.name + "' first used here");
+  }
+}
