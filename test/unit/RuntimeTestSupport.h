@@ -6,7 +6,7 @@
 // per-parameter norm clipping (Keras clipnorm) and SGD with momentum, written
 // directly in C++ behind the gradc_model ABI. It records what the runtime
 // passed to it (batch sizes, steps), and can poison the gradient of w at one
-// global step to test divergence handling.
+// train_step call to test divergence handling.
 #ifndef GRADC_TEST_RUNTIMETESTSUPPORT_H
 #define GRADC_TEST_RUNTIMETESTSUPPORT_H
 
@@ -26,7 +26,7 @@ namespace gradc::test {
 
 struct FakeLinear {
   int64_t features = 20;
-  int64_t poisonStep = -1;           ///< global step whose w gradient is NaN
+  int64_t poisonCall = -1; ///< 1-based train_step call whose w gradient is NaN
   std::vector<int64_t> batches;      ///< batch size of each train_step call
   std::vector<int64_t> steps;        ///< step counter of each call
   std::string config;
@@ -86,7 +86,7 @@ struct FakeLinear {
         gw[i] += 2 * err * args->x[r * f + i] / double(n);
       gb[0] += 2 * err / double(n);
     }
-    if (args->step == self->poisonStep)
+    if (int64_t(self->batches.size()) == self->poisonCall)
       gw[0] = NAN;
     float *m = args->metrics;
     m[0] = float(loss);
