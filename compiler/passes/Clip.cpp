@@ -47,8 +47,10 @@ std::vector<ClipItem> collectGradients(const ir::Graph &g) {
 // inf gradient by c / inf = 0 would turn it into NaN and hide where it came
 // from.
 Node *rescaleFactor(ir::Builder &b, Node *norm, Node *c) {
-  Node *rescale = b.mul(b.greater(norm, c), b.isFinite(norm));
-  return b.select(rescale, b.div(c, norm), b.scalar(1, norm->type.elem));
+  Node *over = b.greater(norm, c);
+  Node *rescale = b.mul(over, b.isFinite(norm));
+  Node *one = b.scalar(1, norm->type.elem);
+  return b.select(rescale, b.div(c, norm), one);
 }
 
 // minimum/maximum propagate NaN, so a NaN element stays NaN. The scale is

@@ -74,13 +74,17 @@ void updateAdam(ir::Builder &b, const ParamGrad &pg, const AdamScalars &s) {
   b.setLayer(pg.param->layer);
   Node *m = stateLeaf(b, pg.param, "m");
   Node *v = stateLeaf(b, pg.param, "v");
-  Node *newM = b.add(b.mul(s.beta1, m), b.mul(s.oneMinusBeta1, pg.grad));
-  Node *newV =
-      b.add(b.mul(s.beta2, v), b.mul(s.oneMinusBeta2, b.square(pg.grad)));
+  // No call gets two node-creating arguments: C++ leaves their order open,
+  // and the printed IR must not depend on the compiler.
+  Node *keptM = b.mul(s.beta1, m);
+  Node *newM = b.add(keptM, b.mul(s.oneMinusBeta1, pg.grad));
+  Node *keptV = b.mul(s.beta2, v);
+  Node *newV = b.add(keptV, b.mul(s.oneMinusBeta2, b.square(pg.grad)));
 
   Node *mHat = b.div(newM, s.correction1);
   Node *vHat = b.div(newV, s.correction2);
-  Node *step = b.div(b.mul(s.lr, mHat), b.add(b.sqrt(vHat), s.eps));
+  Node *numerator = b.mul(s.lr, mHat);
+  Node *step = b.div(numerator, b.add(b.sqrt(vHat), s.eps));
   b.graph().setOutput("new." + pg.param->name, b.sub(pg.param, step));
   b.graph().setOutput("new." + m->name, newM);
   b.graph().setOutput("new." + v->name, newV);
