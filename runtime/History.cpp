@@ -54,12 +54,18 @@ std::string csvText(const History &history) {
   return text;
 }
 
+bool isCount(const std::string &column) {
+  return column == "epoch" || column == "skipped_steps";
+}
+
 std::string jsonText(const History &history) {
   json epochs = json::array();
   for (const EpochRecord &record : history.epochs) {
     json entry = json::object();
     for (const auto &[name, value] : columnsOf(history, record))
-      entry[name] = std::isfinite(value) ? json(value) : json(nullptr);
+      entry[name] = !std::isfinite(value) ? json(nullptr)
+                    : isCount(name)         ? json(int64_t(value))
+                                            : json(value);
     epochs.push_back(entry);
   }
   json root = {{"model", history.model}, {"epochs", epochs}};

@@ -79,13 +79,16 @@ void writeOutputs(const Options &options, const ModelConfig &config,
 }
 
 void printSummary(const Options &options, const ModelConfig &config,
-                  const RunResult &result, const TrainState &state) {
+                  const RunResult &result, const TrainState &state,
+                  int64_t totalEpochs) {
   const History &history = result.history;
   if (options.quiet && !history.epochs.empty())
     std::printf("%s\n", formatEpochLine(history, history.epochs.back(),
-                                        state.epoch)
+                                        totalEpochs)
                             .c_str());
   std::printf("%s", healthReport(config, result.log, history).c_str());
+  if (result.diverged)
+    return;
   std::printf("trained %zu epochs (%lld steps in total) in %.2fs\n",
               history.epochs.size(), (long long)state.step, result.seconds);
   std::fflush(stdout);
@@ -113,10 +116,8 @@ int trainMain(const gradc_model &model, int argc, char **argv) {
   if (result.diverged)
     std::fprintf(stderr, "%s", result.divergence.c_str());
   writeOutputs(options, config, result, state);
-  if (result.diverged)
-    return ExitDiverged;
-  printSummary(options, config, result, state);
-  return ExitOk;
+  printSummary(options, config, result, state, settings.epochs);
+  return result.diverged ? ExitDiverged : ExitOk;
 }
 
 } // namespace
