@@ -72,14 +72,10 @@ OperandGrads logSoftmaxGrad(const GradientInput &in) {
 }
 
 const GradientRuleEntry kRules[] = {
-    {OpKind::Tanh, tanhGrad},
-    {OpKind::Sigmoid, sigmoidGrad},
-    {OpKind::Softplus, softplusGrad},
-    {OpKind::Relu, reluGrad},
-    {OpKind::LeakyRelu, leakyReluGrad},
-    {OpKind::Elu, eluGrad},
-    {OpKind::Clamp, clampGrad},
-    {OpKind::LogSoftmax, logSoftmaxGrad},
+    {OpKind::Tanh, tanhGrad},           {OpKind::Sigmoid, sigmoidGrad},
+    {OpKind::Softplus, softplusGrad},   {OpKind::Relu, reluGrad},
+    {OpKind::LeakyRelu, leakyReluGrad}, {OpKind::Elu, eluGrad},
+    {OpKind::Clamp, clampGrad},         {OpKind::LogSoftmax, logSoftmaxGrad},
 };
 } // namespace
 
