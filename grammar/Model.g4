@@ -15,7 +15,13 @@ program : NL* (decl (NL+ decl)*)? NL* EOF ;
 decl : paramDecl | modelDecl | trainDecl ;
 
 // param name = value, overridable with -D name=value; used as $name.
-paramDecl : PARAM name=IDENT '=' value ;
+paramDecl : PARAM name=word '=' value ;
+
+// A param may be named like a keyword: `param clip = 1.0`, used as $clip.
+word
+  : IDENT | PARAM | MODEL | TRAIN | INPUT | DATA | VALIDATE | LOSS
+  | OPTIMIZER | CLIP | BATCH | EPOCHS | SEED | SHUFFLE | INIT | FROM | ON | AS
+  ;
 
 modelDecl : MODEL name=IDENT '{' NL* (modelStmt (NL+ modelStmt)*)? NL* '}' ;
 

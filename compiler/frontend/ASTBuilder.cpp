@@ -42,13 +42,14 @@ ast::Program ASTBuilder::build(ModelParser::ProgramContext *tree) {
 void ASTBuilder::declareParam(ModelParser::ParamDeclContext *ctx,
                               ast::Program &program) {
   std::string name = ctx->name->getText();
-  ast::SourceLoc loc = locOf(ctx->name);
+  ast::SourceLoc loc = locOf(ctx->name->getStart());
   if (const ast::ParamDecl *first = program.findParam(name)) {
     diags.error(loc, "duplicate param '" + name + "'", name.size());
     diags.note(first->loc, "'" + name + "' first declared here", name.size());
     return;
   }
   Value value = toValue(ctx->value());
+  value.paramLoc = loc;
   params[name] = value;
   program.params.push_back({name, value.text, false, loc});
 }
@@ -65,7 +66,10 @@ void ASTBuilder::applyOverrides(ast::Program &program) {
                              didYouMean(name, declared));
       continue;
     }
+    ast::SourceLoc declared = it->second.paramLoc;
     it->second = valueFromText(text);
+    it->second.paramLoc = declared;
+    it->second.fromDefine = true;
     for (ast::ParamDecl &param : program.params)
       if (param.name == name)
         param = {name, it->second.text, true, param.loc};
@@ -83,8 +87,11 @@ static void relocate(Value &v, const ast::SourceLoc &loc, unsigned length,
   v.loc = loc;
   v.length = length;
   v.fromParam = param;
-  for (Value &item : v.items)
+  for (Value &item : v.items) {
+    item.paramLoc = v.paramLoc;
+    item.fromDefine = v.fromDefine;
     relocate(item, loc, length, param);
+  }
 }
 
 Value ASTBuilder::substitute(ModelParser::ParamValueContext *ctx) {

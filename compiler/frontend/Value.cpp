@@ -55,8 +55,13 @@ void ValueReader::error(const Value &v, const std::string &message) {
   diags.error(v.loc, message, v.length);
   if (v.fromParam.empty())
     return;
-  diags.note(v.loc, "value '" + v.text + "' comes from param '" +
-                        v.fromParam + "'", v.length);
+  std::string param = "param '" + v.fromParam + "'";
+  if (v.fromDefine)
+    diags.note(v.paramLoc, param + " is set to '" + v.text + "' by -D" +
+                               v.fromParam + "=" + v.text,
+               v.fromParam.size());
+  else
+    diags.note(v.paramLoc, param + " is declared here", v.fromParam.size());
 }
 
 std::optional<double> ValueReader::number(const Value &v,

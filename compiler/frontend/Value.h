@@ -28,6 +28,8 @@ struct Value {
   ast::SourceLoc loc;
   unsigned length = 1;       ///< characters to underline
   std::string fromParam;     ///< the param this came from, or empty
+  ast::SourceLoc paramLoc;   ///< where that param is declared
+  bool fromDefine = false;   ///< the param's value was set by -D
 
   /// "number 3", "name relu", ... for "found ..." in messages.
   std::string describe() const;
