@@ -18,8 +18,8 @@ namespace {
 
 [[noreturn]] void ioError(const std::string &path, const std::string &what,
                           int error) {
-  throw UserError(path, fmt::format("cannot {}: {}", what,
-                                    std::strerror(error)));
+  throw UserError(path,
+                  fmt::format("cannot {}: {}", what, std::strerror(error)));
 }
 
 bool writeAll(int fd, const std::string &bytes) {

@@ -12,8 +12,7 @@
 namespace gradc::rt {
 
 Batcher::Batcher(const Dataset &data, int64_t batchSize, bool shuffle)
-    : data(data), batchSize(batchSize), shuffle(shuffle),
-      rowOrder(data.rows) {
+    : data(data), batchSize(batchSize), shuffle(shuffle), rowOrder(data.rows) {
   assert(batchSize > 0 && "batch size is checked by the options");
   std::iota(rowOrder.begin(), rowOrder.end(), 0);
 }

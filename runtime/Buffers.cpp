@@ -19,9 +19,8 @@ float **allocate(const std::vector<Shape> &shapes) {
   auto **buffers =
       static_cast<float **>(std::calloc(shapes.size() + 1, sizeof(float *)));
   for (size_t i = 0; buffers && i < shapes.size(); ++i)
-    buffers[i] = static_cast<float *>(
-        std::calloc(std::max<int64_t>(elementCount(shapes[i]), 1),
-                    sizeof(float)));
+    buffers[i] = static_cast<float *>(std::calloc(
+        std::max<int64_t>(elementCount(shapes[i]), 1), sizeof(float)));
   return buffers;
 }
 
@@ -68,8 +67,8 @@ void gradc_rt_free_buffers(float **buffers) {
   std::free(buffers);
 }
 
-int gradc_rt_init_params(const char *config_json, float **params,
-                         float **state, uint64_t seed) {
+int gradc_rt_init_params(const char *config_json, float **params, float **state,
+                         uint64_t seed) {
   return withConfig(config_json, int(ExitUserError), [&](const ModelConfig &c) {
     TrainState fresh = initialState(c, seed, c.initFrom);
     for (size_t i = 0; i < c.params.size(); ++i)

@@ -52,8 +52,8 @@ size_t targetColumn(const std::vector<std::string> &header,
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == target)
       return i;
-  throw UserError(where, fmt::format("no column named '{}' in the header",
-                                     target));
+  throw UserError(where,
+                  fmt::format("no column named '{}' in the header", target));
 }
 
 void addRow(RawRows &rows, const std::vector<std::string> &cells,

@@ -74,8 +74,8 @@ Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
 
 Dataset splitValidation(Dataset &train, double fraction) {
   if (!(fraction > 0 && fraction < 1))
-    throw UserError("", fmt::format("validation split {} is not in (0, 1)",
-                                    fraction));
+    throw UserError(
+        "", fmt::format("validation split {} is not in (0, 1)", fraction));
   int64_t keep = int64_t(double(train.rows) * (1.0 - fraction));
   if (keep == 0 || keep == train.rows)
     throw UserError("", fmt::format("validation split {} of {} rows leaves "

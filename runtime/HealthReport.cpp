@@ -59,8 +59,7 @@ std::string vanishingWarning(const ModelConfig &config,
     return "";
   return fmt::format("warning: vanishing gradients: median norm of {} "
                      "({:.3e}) is {:.1e}x below that of {} ({:.3e})\n",
-                     log.names[first], low, high / low, log.names[last],
-                     high);
+                     log.names[first], low, high / low, log.names[last], high);
 }
 
 std::string explodingWarning(const History &history) {

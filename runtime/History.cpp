@@ -64,8 +64,8 @@ std::string jsonText(const History &history) {
     json entry = json::object();
     for (const auto &[name, value] : columnsOf(history, record))
       entry[name] = !std::isfinite(value) ? json(nullptr)
-                    : isCount(name)         ? json(int64_t(value))
-                                            : json(value);
+                    : isCount(name)       ? json(int64_t(value))
+                                          : json(value);
     epochs.push_back(entry);
   }
   json root = {{"model", history.model}, {"epochs", epochs}};

@@ -73,9 +73,9 @@ RawRows readIdx(const std::string &images, const std::string &labels) {
   IdxArray pixels = readIdxArray(images, 3);
   IdxArray classes = readIdxArray(labels, 1);
   if (pixels.dims[0] != classes.dims[0])
-    throw UserError(labels, fmt::format("{} labels for {} images in {}",
-                                        classes.dims[0], pixels.dims[0],
-                                        images));
+    throw UserError(labels,
+                    fmt::format("{} labels for {} images in {}",
+                                classes.dims[0], pixels.dims[0], images));
   RawRows rows;
   rows.path = labels;
   rows.width = pixels.dims[1] * pixels.dims[2];

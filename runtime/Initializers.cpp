@@ -65,8 +65,8 @@ void fillOrthogonal(const Shape &shape, SplitMix64 &rng, float *out) {
   orthonormalize(vectors, count, len);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      out[r * cols + c] = float(rows >= cols ? vectors[c * len + r]
-                                             : vectors[r * len + c]);
+      out[r * cols + c] =
+          float(rows >= cols ? vectors[c * len + r] : vectors[r * len + c]);
 }
 
 void fillForgetBias(const ParamSpec &param, float *out) {
@@ -106,8 +106,8 @@ void initializeParam(const ParamSpec &param, SplitMix64 &rng, float *out) {
     return fillUniform(rng, std::sqrt(6.0 / fans), out, count);
   }
   if (init != "he_uniform" && init != "he_normal" && init != "lecun_normal")
-    throw UserError("", fmt::format("unknown initializer '{}' of '{}'", init,
-                                    param.name));
+    throw UserError(
+        "", fmt::format("unknown initializer '{}' of '{}'", init, param.name));
   double fanIn = double(requireFan(param, param.fanIn, "fan_in"));
   if (init == "he_uniform")
     return fillUniform(rng, std::sqrt(6.0 / fanIn), out, count);

@@ -45,8 +45,7 @@ GradientLog::GradientLog(const MetricLayout &layout)
 void GradientLog::record(const MetricLayout &layout, const float *metrics) {
   for (size_t p = 0; p < names.size(); ++p) {
     norms[p].push_back(metrics[layout.norm[p]]);
-    scales[p].push_back(layout.scale[p] < 0 ? 1.0f
-                                            : metrics[layout.scale[p]]);
+    scales[p].push_back(layout.scale[p] < 0 ? 1.0f : metrics[layout.scale[p]]);
   }
 }
 

@@ -18,8 +18,8 @@ namespace {
 
 [[noreturn]] void badValue(const std::string &flag, const std::string &what,
                            const std::string &value) {
-  throw UserError("", fmt::format("{}: expected {}, got '{}'", flag, what,
-                                  value));
+  throw UserError("",
+                  fmt::format("{}: expected {}, got '{}'", flag, what, value));
 }
 
 uint64_t parseUnsigned(const std::string &flag, const std::string &value,
@@ -73,30 +73,35 @@ using Setter = std::function<void(Options &, const std::string &)>;
 
 const std::map<std::string, Setter> &valueOptions() {
   static const std::map<std::string, Setter> table = {
-      {"--epochs", [](Options &o, const std::string &v) {
+      {"--epochs",
+       [](Options &o, const std::string &v) {
          o.epochs = int64_t(parseUnsigned("--epochs", v, 1));
        }},
-      {"--batch", [](Options &o, const std::string &v) {
+      {"--batch",
+       [](Options &o, const std::string &v) {
          o.batch = int64_t(parseUnsigned("--batch", v, 1));
        }},
-      {"--seed", [](Options &o, const std::string &v) {
+      {"--seed",
+       [](Options &o, const std::string &v) {
          o.seed = parseUnsigned("--seed", v, 0);
        }},
-      {"--history", [](Options &o, const std::string &v) {
+      {"--history",
+       [](Options &o, const std::string &v) {
          o.history = withSuffix("--history", v, ".csv", ".json");
        }},
-      {"--plot", [](Options &o, const std::string &v) {
+      {"--plot",
+       [](Options &o, const std::string &v) {
          o.plot = withSuffix("--plot", v, ".png", ".svg");
        }},
       {"--save", [](Options &o, const std::string &v) { o.save = v; }},
       {"--resume", [](Options &o, const std::string &v) { o.resume = v; }},
       {"--init-from", [](Options &o, const std::string &v) { o.initFrom = v; }},
-      {"--on-nonfinite", [](Options &o, const std::string &v) {
+      {"--on-nonfinite",
+       [](Options &o, const std::string &v) {
          o.onNonFinite = parseNonFinite(v);
        }},
-      {"--set", [](Options &o, const std::string &v) {
-         o.sets.push_back(parseSet(v));
-       }},
+      {"--set",
+       [](Options &o, const std::string &v) { o.sets.push_back(parseSet(v)); }},
   };
   return table;
 }
@@ -122,7 +127,8 @@ Options parseOptions(int argc, char **argv) {
       throw UserError("", fmt::format("unknown option '{}'", arg));
     if (eq == std::string::npos && i + 1 >= argc)
       throw UserError("", fmt::format("{}: missing value", name));
-    std::string value = eq == std::string::npos ? argv[++i] : arg.substr(eq + 1);
+    std::string value =
+        eq == std::string::npos ? argv[++i] : arg.substr(eq + 1);
     option->second(options, value);
   }
   return options;

@@ -23,8 +23,8 @@ void setHyper(const ModelConfig &config, const std::string &name, float value,
               std::vector<float> &hyper) {
   bool positive = name == "lr" || name.rfind("clip", 0) == 0;
   if (positive && !(value > 0))
-    throw UserError("", fmt::format("--set: {} must be > 0, got {}", name,
-                                    value));
+    throw UserError("",
+                    fmt::format("--set: {} must be > 0, got {}", name, value));
   for (size_t i = 0; i < config.hyper.size(); ++i)
     if (config.hyper[i].name == name)
       return void(hyper[i] = value);
@@ -53,8 +53,8 @@ RunSettings settingsFor(const ModelConfig &config, const Options &options) {
 }
 
 TrainState startState(const ModelConfig &config, const Options &options) {
-  std::string initFrom = options.initFrom.empty() ? config.initFrom
-                                                  : options.initFrom;
+  std::string initFrom =
+      options.initFrom.empty() ? config.initFrom : options.initFrom;
   if (options.resume.empty())
     return initialState(config, options.seed.value_or(config.seed), initFrom);
   if (!options.initFrom.empty())
@@ -83,9 +83,9 @@ void printSummary(const Options &options, const ModelConfig &config,
                   int64_t totalEpochs) {
   const History &history = result.history;
   if (options.quiet && !history.epochs.empty())
-    std::printf("%s\n", formatEpochLine(history, history.epochs.back(),
-                                        totalEpochs)
-                            .c_str());
+    std::printf(
+        "%s\n",
+        formatEpochLine(history, history.epochs.back(), totalEpochs).c_str());
   std::printf("%s", healthReport(config, result.log, history).c_str());
   if (result.diverged)
     return;

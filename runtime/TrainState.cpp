@@ -123,8 +123,8 @@ TrainState loadCheckpoint(const ModelConfig &config, const std::string &path) {
   TensorFile file = readSafetensors(path);
   auto model = file.metadata.find("model");
   if (model == file.metadata.end() || model->second != config.name)
-    throw UserError(path, fmt::format("not a checkpoint of model '{}'",
-                                      config.name));
+    throw UserError(path,
+                    fmt::format("not a checkpoint of model '{}'", config.name));
   TrainState state;
   state.epoch = int64_t(metadataNumber(file, path, "epoch"));
   state.step = int64_t(metadataNumber(file, path, "step"));
@@ -135,13 +135,13 @@ TrainState loadCheckpoint(const ModelConfig &config, const std::string &path) {
   for (size_t i = 0; i < config.params.size(); ++i)
     if (!takeTensor(file, path, config.params[i].name, config.params[i].shape,
                     state.params[i]))
-      throw UserError(path, fmt::format("no tensor named '{}'",
-                                        config.params[i].name));
+      throw UserError(
+          path, fmt::format("no tensor named '{}'", config.params[i].name));
   for (size_t i = 0; i < config.state.size(); ++i)
     if (!takeTensor(file, path, config.state[i].name, config.state[i].shape,
                     state.state[i]))
-      throw UserError(path, fmt::format("no tensor named '{}'",
-                                        config.state[i].name));
+      throw UserError(
+          path, fmt::format("no tensor named '{}'", config.state[i].name));
   return state;
 }
 

@@ -68,9 +68,9 @@ bool Trainer::runEpoch(TrainState &state, RunResult &result) {
   if (settings.progressBar)
     std::fputs("\r\033[K", stderr);
   if (settings.printEpochs)
-    std::printf("%s\n", formatEpochLine(result.history, record,
-                                        settings.epochs)
-                            .c_str());
+    std::printf(
+        "%s\n",
+        formatEpochLine(result.history, record, settings.epochs).c_str());
   std::fflush(stdout);
   return true;
 }
@@ -90,9 +90,10 @@ bool Trainer::runStep(TrainState &state, int64_t index, EpochTotals &totals,
     before = state;
 
   std::vector<float *> slots = state.statePointers();
-  gradc_step_args args{params.data(), slots.data(),         x.data(),
-                       y.data(),      rows,                 state.step + 1,
-                       state.seed,    settings.hyper.data(), metrics.data()};
+  gradc_step_args args{
+      params.data(), slots.data(),   x.data(),   y.data(),
+      rows,          state.step + 1, state.seed, settings.hyper.data(),
+      metrics.data()};
   model.train_step(model.context, &args);
   bool finite = stepIsFinite();
   if (!finite && settings.onNonFinite == NonFiniteKind::Stop) {

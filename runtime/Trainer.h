@@ -29,8 +29,8 @@ struct RunSettings {
   int64_t batch = 32;
   bool shuffle = true;
   NonFiniteKind onNonFinite = NonFiniteKind::Stop;
-  bool printEpochs = true; ///< one line per epoch on stdout
-  bool progressBar = false; ///< live bar on stderr
+  bool printEpochs = true;   ///< one line per epoch on stdout
+  bool progressBar = false;  ///< live bar on stderr
   bool keepLastGood = false; ///< snapshot the state after each epoch
   std::vector<float> hyper;
 };

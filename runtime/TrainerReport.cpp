@@ -14,13 +14,13 @@
 
 namespace gradc::rt {
 
-EpochRecord Trainer::finishEpoch(TrainState &state,
-                                 const EpochTotals &totals,
+EpochRecord Trainer::finishEpoch(TrainState &state, const EpochTotals &totals,
                                  const RunResult &result) {
   const GradientLog &log = result.log;
   EpochRecord record;
   record.epoch = state.epoch;
-  record.loss = totals.lossRows ? totals.lossSum / double(totals.lossRows) : NAN;
+  record.loss =
+      totals.lossRows ? totals.lossSum / double(totals.lossRows) : NAN;
   record.accuracy = double(totals.hits) / double(totals.seenRows);
   record.skippedSteps = totals.skipped;
   std::vector<double> global;
@@ -32,8 +32,8 @@ EpochRecord Trainer::finishEpoch(TrainState &state,
   record.gradNorm = median(global);
   record.clippedFraction = global.empty() ? 0 : double(clipped) / global.size();
   for (const std::vector<float> &norms : log.norms)
-    record.medianNorm.push_back(median(std::vector<double>(
-        norms.begin() + totals.firstStep, norms.end())));
+    record.medianNorm.push_back(median(
+        std::vector<double>(norms.begin() + totals.firstStep, norms.end())));
   if (validation) {
     std::vector<float *> params = state.paramPointers();
     EvalResult eval = evaluate(model, params.data(), *validation,
@@ -74,8 +74,8 @@ std::string Trainer::divergenceReport(const TrainState &state,
       state.epoch + 1, index + 1, state.step + 1, culprit);
   report += "last finite gradient norms:\n";
   for (size_t p = 0; p < layout.names.size(); ++p)
-    report += fmt::format("  {:<24} {:.6e}\n", layout.names[p],
-                          lastFiniteNorm[p]);
+    report +=
+        fmt::format("  {:<24} {:.6e}\n", layout.names[p], lastFiniteNorm[p]);
   return report;
 }
 

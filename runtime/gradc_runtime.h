@@ -50,15 +50,15 @@ extern "C" {
 
 /** Everything one training step reads and writes. */
 typedef struct gradc_step_args {
-  float **params;      /**< updated in place */
-  float **state;       /**< updated in place */
-  const float *x;      /**< [batch, x_shape...] */
-  const float *y;      /**< [batch, y_shape...] */
-  int64_t batch;       /**< real rows in this batch; means divide by it */
-  int64_t step;        /**< 1-based global step (Adam, dropout masks) */
-  uint64_t seed;       /**< run seed (dropout masks) */
-  const float *hyper;  /**< run-time hyperparameters, "hyper" order */
-  float *metrics;      /**< out: values named by "metrics" */
+  float **params;     /**< updated in place */
+  float **state;      /**< updated in place */
+  const float *x;     /**< [batch, x_shape...] */
+  const float *y;     /**< [batch, y_shape...] */
+  int64_t batch;      /**< real rows in this batch; means divide by it */
+  int64_t step;       /**< 1-based global step (Adam, dropout masks) */
+  uint64_t seed;      /**< run seed (dropout masks) */
+  const float *hyper; /**< run-time hyperparameters, "hyper" order */
+  float *metrics;     /**< out: values named by "metrics" */
 } gradc_step_args;
 
 typedef struct gradc_model {
@@ -70,8 +70,8 @@ typedef struct gradc_model {
   void (*eval_step)(void *context, float **params, const float *x,
                     const float *y, int64_t batch, float *out);
   /** Forward only: out = [batch, output...] model outputs. */
-  void (*predict)(void *context, float **params, const float *x,
-                  int64_t batch, float *out);
+  void (*predict)(void *context, float **params, const float *x, int64_t batch,
+                  float *out);
 } gradc_model;
 
 /** Trains `model` with the command-line options of a gradc executable
@@ -91,8 +91,8 @@ void gradc_rt_free_buffers(float **buffers);
  *  if the config names a file) and zeroes the optimizer state, exactly as
  *  gradc_train_main does before the first step. Returns 0, or 1 after a
  *  message on stderr. */
-int gradc_rt_init_params(const char *config_json, float **params,
-                         float **state, uint64_t seed);
+int gradc_rt_init_params(const char *config_json, float **params, float **state,
+                         uint64_t seed);
 
 #ifdef __cplusplus
 }

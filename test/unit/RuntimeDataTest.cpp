@@ -38,7 +38,8 @@ ModelConfig configFor(Shape x, Shape y) {
   return config;
 }
 
-const std::string cnnData = std::string(GRADC_SOURCE_DIR) + "/examples/cnn/data/";
+const std::string cnnData =
+    std::string(GRADC_SOURCE_DIR) + "/examples/cnn/data/";
 
 } // namespace
 
@@ -99,17 +100,18 @@ TEST(RuntimeIdx, ReadsFashionMnistSubset) {
   std::vector<int> counts(10);
   for (float label : train.target)
     ++counts[int(label)];
-  EXPECT_EQ(counts, (std::vector<int>{107, 104, 86, 92, 95, 100, 100, 115,
-                                      102, 99}));
+  EXPECT_EQ(counts,
+            (std::vector<int>{107, 104, 86, 92, 95, 100, 100, 115, 102, 99}));
 }
 
 TEST(RuntimeIdx, RawFilesAndShapeAsModelInput) {
   std::string dir = scratchDir("idxraw");
-  std::string command = "gzip -dc '" + cnnData + "t10k-labels-idx1-ubyte.gz' > '" +
-                        dir + "/labels'";
+  std::string command = "gzip -dc '" + cnnData +
+                        "t10k-labels-idx1-ubyte.gz' > '" + dir + "/labels'";
   ASSERT_EQ(std::system(command.c_str()), 0);
-  SourceSpec source{SourceKind::Idx, "", "",
-                    cnnData + "t10k-images-idx3-ubyte.gz", dir + "/labels", 0};
+  SourceSpec source{
+      SourceKind::Idx, "", "", cnnData + "t10k-images-idx3-ubyte.gz",
+      dir + "/labels", 0};
   Dataset set = loadDataset(source, configFor({28, 28, 1}, {}));
   EXPECT_EQ(set.rows, 200);
   EXPECT_EQ(set.xWidth, 784);
@@ -121,7 +123,8 @@ TEST(RuntimeIdx, RejectsBadMagicAndTruncation) {
   std::string dir = scratchDir("idxbad");
   writeText(dir + "/bad", std::string("\x00\x00\x0d\x01\x00\x00\x00\x01x", 9));
   EXPECT_THROW(readIdx(dir + "/bad", dir + "/bad"), UserError);
-  writeText(dir + "/short", std::string("\x00\x00\x08\x01\x00\x00\x00\x05xy", 10));
+  writeText(dir + "/short",
+            std::string("\x00\x00\x08\x01\x00\x00\x00\x05xy", 10));
   try {
     readIdx(cnnData + "t10k-images-idx3-ubyte.gz", dir + "/short");
     FAIL() << "a truncated label file was accepted";

@@ -77,7 +77,9 @@ TEST(RuntimeSafetensors, ReadableByNumpyFromTheLayoutAlone) {
   writeSafetensors(path, sampleFile());
   std::string out = runPython(
       "import json, struct, numpy as np\n"
-      "raw = open('" + path + "', 'rb').read()\n"
+      "raw = open('" +
+      path +
+      "', 'rb').read()\n"
       "n = struct.unpack('<Q', raw[:8])[0]\n"
       "head = json.loads(raw[8:8 + n])\n"
       "data = raw[8 + n:]\n"

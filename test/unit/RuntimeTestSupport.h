@@ -27,8 +27,8 @@ namespace gradc::test {
 struct FakeLinear {
   int64_t features = 20;
   int64_t poisonCall = -1; ///< 1-based train_step call whose w gradient is NaN
-  std::vector<int64_t> batches;      ///< batch size of each train_step call
-  std::vector<int64_t> steps;        ///< step counter of each call
+  std::vector<int64_t> batches; ///< batch size of each train_step call
+  std::vector<int64_t> steps;   ///< step counter of each call
   std::string config;
   gradc_model model{};
 
@@ -113,8 +113,11 @@ inline nlohmann::json fakeLinearConfig() {
       {"x_shape", {20}},
       {"y_shape", {1}},
       {"params",
-       {{{"name", "w"}, {"shape", {20, 1}}, {"init", "glorot_uniform"},
-         {"fan_in", 20}, {"fan_out", 1}},
+       {{{"name", "w"},
+         {"shape", {20, 1}},
+         {"init", "glorot_uniform"},
+         {"fan_in", 20},
+         {"fan_out", 1}},
         {{"name", "b"}, {"shape", {1}}, {"init", "zeros"}}}},
       {"state",
        {{{"name", "w.velocity"}, {"shape", {20, 1}}},
@@ -146,8 +149,8 @@ inline int runTraining(FakeLinear &fake, std::vector<std::string> args) {
 
 /// A fresh empty directory for one test.
 inline std::string scratchDir(const std::string &name) {
-  std::string dir = "/tmp/gradc-runtime-test-" + name + "-" +
-                    std::to_string(::getpid());
+  std::string dir =
+      "/tmp/gradc-runtime-test-" + name + "-" + std::to_string(::getpid());
   std::string command = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";
   if (std::system(command.c_str()) != 0)
     return "/tmp";

@@ -53,17 +53,17 @@ TEST(RuntimeTrain, HistoryRecordsFallingLoss) {
   std::string dir = scratchDir("history");
   FakeLinear fake(fakeLinearConfig());
   testing::internal::CaptureStdout();
-  ASSERT_EQ(runTraining(fake, {"--epochs=5", "--quiet", "--history",
-                               dir + "/h.csv"}),
-            0);
+  ASSERT_EQ(
+      runTraining(fake, {"--epochs=5", "--quiet", "--history", dir + "/h.csv"}),
+      0);
   std::string out = testing::internal::GetCapturedStdout();
   EXPECT_EQ(out.find("epoch 1/5"), std::string::npos) << "--quiet printed";
   auto lines = readCsvLines(dir + "/h.csv");
   ASSERT_EQ(lines.size(), 6u);
-  EXPECT_EQ(lines[0], (std::vector<std::string>{
-                          "epoch", "loss", "val_loss", "grad_norm",
-                          "clipped_fraction", "skipped_steps", "seconds",
-                          "norm.w", "norm.b"}));
+  EXPECT_EQ(lines[0],
+            (std::vector<std::string>{"epoch", "loss", "val_loss", "grad_norm",
+                                      "clipped_fraction", "skipped_steps",
+                                      "seconds", "norm.w", "norm.b"}));
   EXPECT_EQ(lines[5][0], "5");
   EXPECT_LT(std::stod(lines[5][1]), std::stod(lines[1][1]));
   EXPECT_LT(std::stod(lines[5][2]), std::stod(lines[1][2]));
@@ -91,15 +91,19 @@ TEST(RuntimeTrain, OptionErrorsExitWithStatusOne) {
     std::vector<std::string> args;
     std::string message;
   } cases[] = {
-      {{"--epochs", "0"}, "error: --epochs: expected a positive integer, "
-                          "got '0'\n"},
-      {{"--history", "h.txt"}, "error: --history: expected a .csv or .json "
-                               "file name, got 'h.txt'\n"},
-      {{"--on-nonfinite=maybe"}, "error: --on-nonfinite: expected stop, skip "
-                                 "or continue, got 'maybe'\n"},
-      {{"--set", "beta=1"}, "error: --set: model 'fake_linear' has no "
-                            "hyperparameter 'beta' (it has: lr, momentum, "
-                            "clip)\n"},
+      {{"--epochs", "0"},
+       "error: --epochs: expected a positive integer, "
+       "got '0'\n"},
+      {{"--history", "h.txt"},
+       "error: --history: expected a .csv or .json "
+       "file name, got 'h.txt'\n"},
+      {{"--on-nonfinite=maybe"},
+       "error: --on-nonfinite: expected stop, skip "
+       "or continue, got 'maybe'\n"},
+      {{"--set", "beta=1"},
+       "error: --set: model 'fake_linear' has no "
+       "hyperparameter 'beta' (it has: lr, momentum, "
+       "clip)\n"},
       {{"--set", "lr=-1"}, "error: --set: lr must be > 0, got -1\n"},
       {{"--bogus"}, "error: unknown option '--bogus'\n"},
   };
@@ -117,8 +121,8 @@ TEST(RuntimeTrain, DivergenceStopsWithStatusThreeNamingTheParameter) {
   fake.poisonCall = 20; // epoch 2, step 4
   testing::internal::CaptureStdout();
   testing::internal::CaptureStderr();
-  int status = runTraining(fake, {"--history", dir + "/h.csv", "--save",
-                                  dir + "/last.safetensors"});
+  int status = runTraining(
+      fake, {"--history", dir + "/h.csv", "--save", dir + "/last.safetensors"});
   std::string err = testing::internal::GetCapturedStderr();
   testing::internal::GetCapturedStdout();
   EXPECT_EQ(status, 3);
@@ -139,10 +143,10 @@ TEST(RuntimeTrain, SkipRestoresTheStateBeforeTheStep) {
   poisoned.poisonCall = 5;
   testing::internal::CaptureStdout();
   ASSERT_EQ(runTraining(clean, {"--epochs=1", "--save", dir + "/a"}), 0);
-  ASSERT_EQ(runTraining(poisoned, {"--epochs=1", "--on-nonfinite=skip",
-                                   "--save", dir + "/b", "--history",
-                                   dir + "/h.csv"}),
-            0);
+  ASSERT_EQ(
+      runTraining(poisoned, {"--epochs=1", "--on-nonfinite=skip", "--save",
+                             dir + "/b", "--history", dir + "/h.csv"}),
+      0);
   testing::internal::GetCapturedStdout();
   // The poisoned batch is dropped: 15 updates instead of 16.
   TensorFile b = readSafetensors(dir + "/b");
