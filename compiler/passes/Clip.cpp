@@ -92,8 +92,10 @@ void clipGroup(ir::Builder &b, const ClipConfig &cfg,
   ir::ElemKind elem = group.front()->grad->type.elem;
   b.setLayer(cfg.layerRules.count(layer) ? layer : "");
   if (rule.kind == ClipKind::None) {
-    for (ClipItem *item : group)
+    for (ClipItem *item : group) {
+      b.setLayer(item->param->layer);
       item->scale = b.scalar(1, elem);
+    }
     return;
   }
 
