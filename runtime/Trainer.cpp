@@ -79,22 +79,14 @@ bool Trainer::runStep(TrainState &state, int64_t index, EpochTotals &totals,
                       RunResult &result) {
   int64_t rows = batcher.batchRows(index);
   batcher.gather(index, x.data(), y.data());
-  std::vector<float *> params = state.paramPointers();
-  if (counter) {
-    model.predict(model.context, params.data(), x.data(), rows, out.data());
-    totals.hits += counter->correct(out.data(), y.data(), rows);
-  }
   totals.seenRows += rows;
+  if (counter)
+    totals.hits += countCorrect(state, rows);
   std::optional<TrainState> before;
   if (settings.onNonFinite == NonFiniteKind::Skip)
     before = state;
 
-  std::vector<float *> slots = state.statePointers();
-  gradc_step_args args{
-      params.data(), slots.data(),   x.data(),   y.data(),
-      rows,          state.step + 1, state.seed, settings.hyper.data(),
-      metrics.data()};
-  model.train_step(model.context, &args);
+  callTrainStep(state, rows);
   bool finite = stepIsFinite();
   if (!finite && settings.onNonFinite == NonFiniteKind::Stop) {
     result.diverged = true;
@@ -106,6 +98,28 @@ bool Trainer::runStep(TrainState &state, int64_t index, EpochTotals &totals,
     ++totals.skipped;
     return true;
   }
+  recordStep(state, index, rows, totals, result);
+  return true;
+}
+
+int64_t Trainer::countCorrect(TrainState &state, int64_t rows) {
+  std::vector<float *> params = state.paramPointers();
+  model.predict(model.context, params.data(), x.data(), rows, out.data());
+  return counter->correct(out.data(), y.data(), rows);
+}
+
+void Trainer::callTrainStep(TrainState &state, int64_t rows) {
+  std::vector<float *> params = state.paramPointers();
+  std::vector<float *> slots = state.statePointers();
+  gradc_step_args args{
+      params.data(), slots.data(),   x.data(),   y.data(),
+      rows,          state.step + 1, state.seed, settings.hyper.data(),
+      metrics.data()};
+  model.train_step(model.context, &args);
+}
+
+void Trainer::recordStep(TrainState &state, int64_t index, int64_t rows,
+                         EpochTotals &totals, RunResult &result) {
   result.log.record(layout, metrics.data());
   for (size_t p = 0; p < layout.names.size(); ++p)
     if (std::isfinite(metrics[layout.norm[p]]))
@@ -115,7 +129,6 @@ bool Trainer::runStep(TrainState &state, int64_t index, EpochTotals &totals,
   ++state.step;
   if (settings.progressBar)
     showProgress(state, index, totals.lossSum / double(totals.lossRows));
-  return true;
 }
 
 bool Trainer::stepIsFinite() const {

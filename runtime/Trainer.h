@@ -68,6 +68,10 @@ private:
   bool runEpoch(TrainState &state, RunResult &result);
   bool runStep(TrainState &state, int64_t index, EpochTotals &totals,
                RunResult &result);
+  int64_t countCorrect(TrainState &state, int64_t rows);
+  void callTrainStep(TrainState &state, int64_t rows);
+  void recordStep(TrainState &state, int64_t index, int64_t rows,
+                  EpochTotals &totals, RunResult &result);
   bool stepIsFinite() const;
   std::string divergenceReport(const TrainState &state, int64_t index) const;
   EpochRecord finishEpoch(TrainState &state, const EpochTotals &totals,

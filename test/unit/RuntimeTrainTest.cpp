@@ -5,6 +5,7 @@
 // training lowers the loss, the history file, option errors, divergence
 // handling (exit status 3, the parameter named) and that --resume continues
 // bit-identically to an uninterrupted run.
+#include "Evaluate.h"
 #include "RuntimeTestSupport.h"
 #include "Safetensors.h"
 
@@ -185,4 +186,29 @@ TEST(RuntimeTrain, ValidationSplitTakesTheLastRows) {
   // 400 training rows: 12 batches of 32 and one of 16.
   ASSERT_EQ(fake.batches.size(), 13u);
   EXPECT_EQ(fake.batches.back(), 16);
+}
+
+TEST(RuntimeTrain, AccuracyByArgmaxOrThreshold) {
+  float probs[] = {0.1f, 0.7f, 0.2f, 0.6f, 0.3f, 0.1f};
+  float labels[] = {1, 2};
+  EXPECT_EQ(AccuracyCounter(3, 1).correct(probs, labels, 2), 1);
+  float oneHot[] = {0, 1, 0, 1, 0, 0};
+  EXPECT_EQ(AccuracyCounter(3, 3).correct(probs, oneHot, 2), 2);
+  float sigmoid[] = {0.9f, 0.4f, 0.6f};
+  float binary[] = {1, 1, 0};
+  EXPECT_EQ(AccuracyCounter(1, 1).correct(sigmoid, binary, 3), 1);
+}
+
+TEST(RuntimeTrain, PlotsWithGnuplot) {
+  std::string dir = scratchDir("plot");
+  FakeLinear fake(fakeLinearConfig());
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(runTraining(fake, {"--plot", dir + "/p.svg"}), 0);
+  ASSERT_EQ(runTraining(fake, {"--plot", dir + "/p.png"}), 0);
+  testing::internal::GetCapturedStdout();
+  std::string svg = readText(dir + "/p.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("val_loss"), std::string::npos);
+  EXPECT_NE(svg.find("norm"), std::string::npos);
+  EXPECT_EQ(readText(dir + "/p.png").substr(1, 3), "PNG");
 }
