@@ -1,0 +1,116 @@
+// MatMul.cpp - [M,K] x [K,N] with optional transposed operands.
+// SPDX-License-Identifier: MIT
+//
+// Two loop shapes, chosen from the (constant) N and the layout of B:
+//  - rows of B contiguous and N wide enough: C[m,:] += A[m,k] * B[k,:],
+//    the inner loop runs along N and vectorizes into FMAs without
+//    reassociation; rows of A are processed four at a time so every vector
+//    of B loaded is used four times (register tiling), and the k loop is
+//    blocked so the touched rows of B stay in L1;
+//  - otherwise: C[m,n] = dot(A[m,:], B[:,n]), a reassociable reduction that
+//    vectorizes along K when the operands are contiguous along K.
+// Only M and K may be the run-time batch (K is the batch in x^T * dy).
+
+#include "codegen/Kernels.h"
+
+using namespace llvm;
+
+namespace gradc::codegen {
+
+namespace {
+constexpr int64_t kRowTile = 4;
+constexpr int64_t kDepthBlock = 64;
+
+struct MatMulShape {
+  const Node *a, *b;
+  bool ta, tb;
+  Value *m, *k;
+  int64_t n;
+};
+
+Value *readA(GraphLowering &L, const MatMulShape &s, Value *m, Value *k) {
+  return L.read(s.a, Index{s.ta ? SmallVector<Value *, 4>{k, m}
+                                : SmallVector<Value *, 4>{m, k}});
+}
+
+Value *readB(GraphLowering &L, const MatMulShape &s, Value *k, Value *n) {
+  return L.read(s.b, Index{s.tb ? SmallVector<Value *, 4>{n, k}
+                                : SmallVector<Value *, 4>{k, n}});
+}
+
+// C[m0 + r, :] += A[m0 + r, k] * B[k, :] for r < rows, k in [k0, k1).
+void axpyTile(GraphLowering &L, const Node *c, const MatMulShape &s,
+              Value *m0, int64_t rows, Value *k0, Value *k1) {
+  IRBuilder<> &b = L.b;
+  L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
+    Value *k = b.CreateAdd(k0, dk);
+    SmallVector<Value *, kRowTile> as, ms;
+    for (int64_t r = 0; r < rows; ++r) {
+      ms.push_back(b.CreateAdd(m0, L.i64(r)));
+      as.push_back(readA(L, s, ms.back(), k));
+    }
+    L.loop(L.i64(s.n), [&](Value *j) {
+      Value *bv = readB(L, s, k, j);
+      for (int64_t r = 0; r < rows; ++r) {
+        Value *at = L.linearize(c, {ms[r], j});
+        Value *old = b.CreateLoad(L.elemType(c), L.address(c, at));
+        L.store(c, at, b.CreateFAdd(old, b.CreateFMul(as[r], bv)));
+      }
+    });
+  });
+}
+
+// One row tile over all of K, in blocks of kDepthBlock.
+void axpyRows(GraphLowering &L, const Node *c, const MatMulShape &s,
+              Value *m0, int64_t rows) {
+  IRBuilder<> &b = L.b;
+  Value *blocks = b.CreateUDiv(b.CreateAdd(s.k, L.i64(kDepthBlock - 1)),
+                               L.i64(kDepthBlock));
+  L.loop(blocks, [&](Value *blk) {
+    Value *k0 = b.CreateMul(blk, L.i64(kDepthBlock));
+    Value *k1 = b.CreateAdd(k0, L.i64(kDepthBlock));
+    k1 = b.CreateSelect(b.CreateICmpSLT(k1, s.k), k1, s.k);
+    axpyTile(L, c, s, m0, rows, k0, k1);
+  });
+}
+
+void lowerAxpy(GraphLowering &L, const Node *c, const MatMulShape &s) {
+  IRBuilder<> &b = L.b;
+  L.fill(c, 0.0);
+  Value *tiles = b.CreateUDiv(s.m, L.i64(kRowTile));
+  L.loop(tiles, [&](Value *t) {
+    axpyRows(L, c, s, b.CreateMul(t, L.i64(kRowTile)), kRowTile);
+  });
+  Value *done = b.CreateMul(tiles, L.i64(kRowTile));
+  L.loop(b.CreateSub(s.m, done), [&](Value *r) {
+    axpyRows(L, c, s, b.CreateAdd(done, r), 1);
+  });
+}
+
+void lowerDot(GraphLowering &L, const Node *c, const MatMulShape &s) {
+  IRBuilder<> &b = L.b;
+  Value *slot = L.localSlot(L.elemType(c));
+  L.forEachIndex({s.m, L.i64(s.n)}, [&](ArrayRef<Value *> mn) {
+    b.CreateStore(L.real(c, 0.0), slot);
+    L.loop(s.k, [&](Value *k) {
+      Value *prod = b.CreateFMul(readA(L, s, mn[0], k), readB(L, s, k, mn[1]));
+      Value *sum = b.CreateFAdd(b.CreateLoad(L.elemType(c), slot), prod);
+      cast<Instruction>(sum)->setHasAllowReassoc(true);
+      b.CreateStore(sum, slot);
+    });
+    L.store(c, L.linearize(c, mn), b.CreateLoad(L.elemType(c), slot));
+  });
+}
+} // namespace
+
+void lowerMatMul(GraphLowering &L, const Node *n) {
+  MatMulShape s{n->operands[0], n->operands[1], bool(n->intAttr("transpose_a")),
+                bool(n->intAttr("transpose_b")), L.extent(n, 0), nullptr,
+                n->type.dims[1]};
+  s.k = L.extent(s.a, s.ta ? 0 : 1);
+  if (!s.tb && s.n >= 8)
+    return lowerAxpy(L, n, s);
+  lowerDot(L, n, s);
+}
+
+} // namespace gradc::codegen
