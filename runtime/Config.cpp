@@ -141,6 +141,19 @@ void readTraining(const json &root, ModelConfig &config) {
   config.initFrom = optionalString(root, "init_from");
 }
 
+ModelConfig configOf(const json &root) {
+  ModelConfig config;
+  config.name = stringAt(root, "model");
+  config.source = optionalString(root, "source");
+  config.xShape = shapeOf(required(root, "x_shape"), "x_shape");
+  config.yShape = shapeOf(required(root, "y_shape"), "y_shape");
+  if (root.contains("output_shape") && !root.at("output_shape").is_null())
+    config.outputShape = shapeOf(root.at("output_shape"), "output_shape");
+  readLists(root, config);
+  readTraining(root, config);
+  return config;
+}
+
 } // namespace
 
 int64_t elementCount(const Shape &shape) {
@@ -159,16 +172,11 @@ ModelConfig parseConfig(const std::string &text) {
   json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded() || !root.is_object())
     throw UserError("", "model config is not a JSON object");
-  ModelConfig config;
-  config.name = stringAt(root, "model");
-  config.source = optionalString(root, "source");
-  config.xShape = shapeOf(required(root, "x_shape"), "x_shape");
-  config.yShape = shapeOf(required(root, "y_shape"), "y_shape");
-  if (root.contains("output_shape"))
-    config.outputShape = shapeOf(root.at("output_shape"), "output_shape");
-  readLists(root, config);
-  readTraining(root, config);
-  return config;
+  try {
+    return configOf(root);
+  } catch (const json::exception &error) {
+    throw UserError("", fmt::format("model config: {}", error.what()));
+  }
 }
 
 } // namespace gradc::rt

@@ -76,7 +76,7 @@ private:
   std::string divergenceReport(const TrainState &state, int64_t index) const;
   EpochRecord finishEpoch(TrainState &state, const EpochTotals &totals,
                           const RunResult &result);
-  void showProgress(const TrainState &state, int64_t index, double loss) const;
+  void showProgress(const TrainState &state, int64_t index, double loss);
 
   const gradc_model &model;
   const ModelConfig &config;
@@ -88,6 +88,7 @@ private:
   std::unique_ptr<AccuracyCounter> counter;
   std::vector<float> x, y, out, metrics;
   std::vector<double> lastFiniteNorm;
+  std::chrono::steady_clock::time_point lastDraw;
 };
 
 } // namespace gradc::rt

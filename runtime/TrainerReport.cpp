@@ -48,9 +48,14 @@ EpochRecord Trainer::finishEpoch(TrainState &state, const EpochTotals &totals,
 }
 
 void Trainer::showProgress(const TrainState &state, int64_t index,
-                           double loss) const {
+                           double loss) {
+  // Redraw at most 20 times a second: a terminal is slower than a tiny step.
   constexpr int width = 30;
   int64_t count = batcher.batchCount();
+  auto now = std::chrono::steady_clock::now();
+  if (index + 1 < count && now - lastDraw < std::chrono::milliseconds(50))
+    return;
+  lastDraw = now;
   int filled = int((index + 1) * width / count);
   std::string bar(filled, '=');
   bar.resize(width, ' ');

@@ -212,3 +212,20 @@ TEST(RuntimeTrain, PlotsWithGnuplot) {
   EXPECT_NE(svg.find("norm"), std::string::npos);
   EXPECT_EQ(readText(dir + "/p.png").substr(1, 3), "PNG");
 }
+
+TEST(RuntimeTrain, MalformedConfigIsAUserError) {
+  nlohmann::json config = fakeLinearConfig();
+  config["params"][0]["fan_in"] = "twenty";
+  FakeLinear fake(config);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(runTraining(fake, {}), 1);
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.rfind("error: model config: ", 0), 0u) << err;
+  config = fakeLinearConfig();
+  config.erase("metrics");
+  FakeLinear missing(config);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(runTraining(missing, {}), 1);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "error: model config: missing key 'metrics'\n");
+}
