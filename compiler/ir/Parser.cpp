@@ -119,8 +119,10 @@ llvm::Error Parser::parseNode() {
   if (auto err = expectPunct('='))
     return err;
   OpKind kind;
-  if (tok_.kind != TokenKind::Ident || !opKindFromName(tok_.text, kind))
+  if (tok_.kind != TokenKind::Ident)
     return expected("an op name");
+  if (!opKindFromName(tok_.text, kind))
+    return error(tok_, "unknown op '" + tok_.text + "'");
   take();
 
   PendingNode pending{nullptr, {}};
