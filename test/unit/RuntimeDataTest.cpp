@@ -15,7 +15,7 @@
 #include <numeric>
 
 using namespace gradc::rt;
-using namespace gradc::test;
+using namespace gradc::rttest;
 
 namespace {
 

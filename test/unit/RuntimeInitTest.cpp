@@ -99,7 +99,7 @@ TEST(RuntimeInit, UnknownInitializerIsAUserError) {
 }
 
 TEST(RuntimeInit, CHelpersMatchTheTrainerAndAreSeeded) {
-  std::string config = gradc::test::fakeLinearConfig().dump();
+  std::string config = gradc::rttest::fakeLinearConfig().dump();
   float **params = gradc_rt_alloc_params(config.c_str());
   float **state = gradc_rt_alloc_state(config.c_str());
   ASSERT_NE(params, nullptr);

@@ -18,7 +18,7 @@
 #include <sys/resource.h>
 
 using namespace gradc::rt;
-using namespace gradc::test;
+using namespace gradc::rttest;
 
 namespace {
 

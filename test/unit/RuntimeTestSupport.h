@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace gradc::test {
+namespace gradc::rttest {
 
 struct FakeLinear {
   int64_t features = 20;
@@ -166,6 +166,6 @@ inline std::string readText(const std::string &path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-} // namespace gradc::test
+} // namespace gradc::rttest
 
 #endif // GRADC_TEST_RUNTIMETESTSUPPORT_H

@@ -14,7 +14,7 @@
 #include <sstream>
 
 using namespace gradc::rt;
-using namespace gradc::test;
+using namespace gradc::rttest;
 
 namespace {
 
