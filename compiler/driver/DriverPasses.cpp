@@ -10,6 +10,7 @@
 #include "passes/Autodiff.h"
 #include "passes/Clip.h"
 #include "passes/Optimizer.h"
+#include "passes/Simplify.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -77,6 +78,13 @@ llvm::Error autodiffPass(ir::Graph &graph, const PassOptions &options) {
   return passes::runAutodiff(graph);
 }
 
+llvm::Error simplifyPass(ir::Graph &graph, const PassOptions &options) {
+  if (auto err = options.checkKnown({}))
+    return err;
+  passes::runSimplify(graph);
+  return llvm::Error::success();
+}
+
 llvm::Expected<passes::ClipKind> clipKind(const std::string &name) {
   if (name == "none")
     return passes::ClipKind::None;
@@ -141,6 +149,8 @@ const PassInfo kPasses[] = {
      clipPass},
     {"sgd", "SGD update (lr, momentum, nesterov)", sgdPass},
     {"adam", "Adam update (lr, beta1, beta2, eps)", adamPass},
+    {"simplify", "fold constants, apply identities, CSE and DCE",
+     simplifyPass},
 };
 } // namespace
 

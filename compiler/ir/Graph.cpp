@@ -203,6 +203,19 @@ unsigned Graph::removeDeadNodes() {
   return static_cast<unsigned>(before - nodes_.size());
 }
 
+unsigned Graph::removeUnusedConstants() {
+  std::unordered_set<const Node *> used;
+  for (const auto &node : nodes_)
+    used.insert(node->operands.begin(), node->operands.end());
+  for (const GraphOutput &out : outputs_)
+    used.insert(out.value);
+  size_t before = nodes_.size();
+  llvm::erase_if(nodes_, [&](const std::unique_ptr<Node> &node) {
+    return node->kind == OpKind::Constant && !used.count(node.get());
+  });
+  return static_cast<unsigned>(before - nodes_.size());
+}
+
 // Depth-first post-order in the current node order: a graph that is already
 // sorted comes out unchanged.
 void Graph::sortTopologically() {

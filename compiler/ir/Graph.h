@@ -113,6 +113,9 @@ public:
   void replaceAllUses(Node *from, Node *to);
   /// Removes nodes no output depends on; keeps leaves. Returns the count.
   unsigned removeDeadNodes();
+  /// Removes Constant leaves that no node or output uses: unlike the other
+  /// leaves they are not part of the step's interface. Returns the count.
+  unsigned removeUnusedConstants();
   /// Restores topological order after nodes were created out of order.
   void sortTopologically();
 
