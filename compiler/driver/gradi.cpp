@@ -1,0 +1,94 @@
+// gradi.cpp - JIT-compiles a .model file and trains it at once.
+// SPDX-License-Identifier: MIT
+//
+// `gradi [compiler options] m.model [training options]`. Compiler options
+// (-D name=value, -O0..-O3, -march=/-mcpu=, --time-compile, --interp) are
+// taken wherever they appear; every other argument goes to the runtime's
+// training loop (--epochs, --history, --save, --on-nonfinite, ...).
+
+#include "driver/DriverCodegen.h"
+#include "driver/DriverFrontend.h"
+#include "driver/DriverRun.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+using namespace gradc::driver;
+
+namespace {
+
+struct GradiArgs {
+  std::string modelFile;
+  std::vector<std::string> defines;
+  RunOptions run;
+};
+
+/// Takes one compiler option; false when `arg` is not one.
+bool takeCompilerOption(llvm::StringRef arg, GradiArgs &out) {
+  if (arg.consume_front("-D")) {
+    out.defines.push_back(arg.str());
+    return true;
+  }
+  if (arg.consume_front("-march=") || arg.consume_front("-mcpu=")) {
+    out.run.codegen.cpu = arg.str();
+    return true;
+  }
+  if (arg == "--time-compile") {
+    out.run.codegen.timeCompile = true;
+    return true;
+  }
+  if (arg == "--interp") {
+    out.run.engine = EngineKind::Interpreter;
+    return true;
+  }
+  unsigned level = 0;
+  if (arg.consume_front("-O") && parseOptLevel(arg, level)) {
+    out.run.codegen.optLevel = level;
+    return true;
+  }
+  return false;
+}
+
+bool isModelFile(llvm::StringRef arg) {
+  return !arg.starts_with("-") && arg.ends_with(".model");
+}
+
+GradiArgs splitArguments(int argc, char **argv) {
+  GradiArgs args;
+  args.run.runtimeArgs.push_back(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if (arg == "-D" && i + 1 < argc) {
+      args.defines.push_back(argv[++i]);
+      continue;
+    }
+    if (takeCompilerOption(arg, args))
+      continue;
+    if (args.modelFile.empty() && isModelFile(arg)) {
+      args.modelFile = arg.str();
+      continue;
+    }
+    args.run.runtimeArgs.push_back(arg.str());
+  }
+  return args;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  GradiArgs args = splitArguments(argc, argv);
+  if (args.modelFile.empty()) {
+    llvm::errs() << "usage: gradi [compiler options] m.model "
+                    "[training options]\n";
+    return ExitUserError;
+  }
+  auto program = loadModelFile(args.modelFile, args.defines, llvm::errs());
+  if (!program) {
+    llvm::consumeError(program.takeError());
+    return ExitUserError;
+  }
+  return trainProgram(*program, args.run);
+}
