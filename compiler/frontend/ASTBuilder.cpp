@@ -108,9 +108,8 @@ Value ASTBuilder::substitute(ModelParser::ParamValueContext *ctx) {
   for (const auto &entry : params)
     known.push_back(entry.first);
   reportUnknown(diags, locOf(token), length, "param", name, known);
-  // A placeholder that no reader accepts quietly: the error is reported.
   Value v;
-  v.kind = ValueKind::List;
+  v.kind = ValueKind::Invalid;
   v.text = "$" + name;
   v.loc = locOf(token);
   return v;

@@ -120,6 +120,7 @@ ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
   if (ctx->alias)
     layer.name = ctx->alias->getText();
 
+  unsigned errorsBefore = diags.errorCount();
   unsigned slot = 0;
   bool trainableGiven = false;
   for (ModelParser::ArgContext *argCtx : ctx->arg()) {
@@ -140,7 +141,9 @@ ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
   // Pre-trained vectors are frozen unless the layer says otherwise.
   if (!layer.vectorsFile.empty() && !trainableGiven)
     layer.trainable = false;
-  checkRequired(layer, *info);
+  // A missing value is reported only when nothing else was wrong here.
+  if (diags.errorCount() == errorsBefore)
+    checkRequired(layer, *info);
   return layer;
 }
 

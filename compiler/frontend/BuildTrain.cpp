@@ -49,8 +49,7 @@ static void readInteger(ValueReader &read, const Value &v,
     field = *n;
 }
 
-static std::optional<ast::LossKind> lossKind(DiagnosticEngine &diags,
-                                             ValueReader &read,
+static std::optional<ast::LossKind> lossKind(ValueReader &read,
                                              const Value &v) {
   static const std::vector<std::pair<std::string, ast::LossKind>> table = {
       {"mse", ast::LossKind::MSE},
@@ -67,7 +66,7 @@ static std::optional<ast::LossKind> lossKind(DiagnosticEngine &diags,
       return kind;
     names.push_back(spelling);
   }
-  reportUnknown(diags, v.loc, v.length, "loss", *name, names);
+  read.unknown(v, "loss", names);
   return std::nullopt;
 }
 
@@ -97,7 +96,7 @@ void ASTBuilder::buildTrainStmt(ModelParser::TrainStmtContext *ctx,
     buildValidate(v, train);
   } else if (auto *loss = dynamic_cast<ModelParser::LossStmtContext *>(ctx)) {
     train.lossLoc = locOf(loss->value()->getStart());
-    if (auto kind = lossKind(diags, read, toValue(loss->value())))
+    if (auto kind = lossKind(read, toValue(loss->value())))
       train.loss = *kind;
   } else if (auto *opt = dynamic_cast<ModelParser::OptimizerStmtContext *>(ctx)) {
     buildOptimizer(opt, train.optimizer);

@@ -82,9 +82,10 @@ std::string frontend::didYouMean(const std::string &word,
     best = &candidate;
     bestDistance = distance;
   }
-  // Accept at most a third of the word as edits, and at least one.
-  unsigned limit = std::max<unsigned>(1, word.size() / 3);
-  if (!best || bestDistance > limit)
+  // Accept about a third of the word as edits (a swap of two letters
+  // costs two), but never a rewrite of most of it.
+  unsigned limit = std::max<unsigned>(2, (word.size() + 2) / 3);
+  if (!best || bestDistance > limit || bestDistance >= word.size())
     return "";
   return "; did you mean '" + *best + "'?";
 }

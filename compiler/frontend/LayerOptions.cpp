@@ -57,7 +57,7 @@ std::optional<ast::Activation> ASTBuilder::activation(const Value &v) {
     read.error(v, "expected an activation, found " + v.describe());
     return std::nullopt;
   }
-  reportUnknown(diags, v.loc, v.length, "activation", v.text, names);
+  read.unknown(v, "activation", names);
   return std::nullopt;
 }
 
@@ -71,7 +71,7 @@ std::optional<std::string> ASTBuilder::initializer(const Value &v) {
     return std::nullopt;
   if (std::find(names.begin(), names.end(), *name) != names.end())
     return name;
-  reportUnknown(diags, v.loc, v.length, "initializer", *name, names);
+  read.unknown(v, "initializer", names);
   return std::nullopt;
 }
 
@@ -175,9 +175,12 @@ void ASTBuilder::nameLayers(ast::ModelDecl &model) {
   std::map<ast::LayerKind, int> counters;
   std::map<std::string, const ast::Layer *> byName;
   for (ast::Layer &layer : model.layers) {
+    // The n-th layer of a kind is <kind>_n even when others are named, so
+    // naming one layer never renames another.
+    int position = ++counters[layer.kind];
     if (layer.name.empty())
       layer.name = std::string(autoNamePrefix(layer.kind)) + "_" +
-                   std::to_string(++counters[layer.kind]);
+                   std::to_string(position);
     auto [it, inserted] = byName.emplace(layer.name, &layer);
     if (inserted)
       continue;

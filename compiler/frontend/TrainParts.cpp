@@ -31,8 +31,7 @@ ASTBuilder::dataSource(const std::vector<Arg> &args,
   else if (format.text == "tokens" && format.kind == ValueKind::Name)
     source.kind = ast::DataKind::Tokens;
   else if (format.kind == ValueKind::Name)
-    return reportUnknown(diags, format.loc, format.length, "data format",
-                         format.text, {"csv", "idx", "tokens"}),
+    return read.unknown(format, "data format", {"csv", "idx", "tokens"}),
            std::nullopt;
   else
     return read.error(format, "expected a data format (csv, idx or tokens), "
@@ -113,9 +112,10 @@ void ASTBuilder::buildOptimizer(ModelParser::OptimizerStmtContext *ctx,
   if (kind.kind == ValueKind::Name && kind.text == "adam") {
     optimizer.kind = ast::OptimizerKind::Adam;
     optimizer.lr = 0.001;
+  } else if (kind.kind == ValueKind::Invalid) {
+    return;
   } else if (kind.kind != ValueKind::Name || kind.text != "sgd") {
-    reportUnknown(diags, kind.loc, kind.length, "optimizer", kind.text,
-                  {"sgd", "adam"});
+    read.unknown(kind, "optimizer", {"sgd", "adam"});
     return;
   }
   for (ModelParser::OptionContext *option : ctx->option())
@@ -175,8 +175,7 @@ void ASTBuilder::applyOptimizerOption(ast::Optimizer &optimizer,
                      : std::vector<std::string>{"lr", "momentum", "nesterov"});
 }
 
-static std::optional<ast::ClipKind> clipKind(DiagnosticEngine &diags,
-                                             ValueReader &read,
+static std::optional<ast::ClipKind> clipKind(ValueReader &read,
                                              const Value &v) {
   std::optional<std::string> name = read.name(v, "the clip kind");
   if (!name)
@@ -189,8 +188,7 @@ static std::optional<ast::ClipKind> clipKind(DiagnosticEngine &diags,
     return ast::ClipKind::Value;
   if (*name == "none")
     return ast::ClipKind::None;
-  reportUnknown(diags, v.loc, v.length, "clip kind", *name,
-                {"norm", "global_norm", "value", "none"});
+  read.unknown(v, "clip kind", {"norm", "global_norm", "value", "none"});
   return std::nullopt;
 }
 
@@ -200,7 +198,7 @@ void ASTBuilder::buildClip(ModelParser::ClipStmtContext *ctx,
   clip.loc = locOf(ctx->getStart());
   if (ctx->layer)
     clip.layer = ctx->layer->getText();
-  std::optional<ast::ClipKind> kind = clipKind(diags, read, toValue(ctx->kind));
+  std::optional<ast::ClipKind> kind = clipKind(read, toValue(ctx->kind));
   if (!kind)
     return;
   clip.kind = *kind;

@@ -28,6 +28,8 @@ std::string Value::describe() const {
     return "a list";
   case ValueKind::Call:
     return "'" + text + "(...)'";
+  case ValueKind::Invalid:
+    return "an invalid value";
   }
   return text;
 }
@@ -52,6 +54,8 @@ Value frontend::valueFromText(const std::string &text) {
 }
 
 void ValueReader::error(const Value &v, const std::string &message) {
+  if (v.kind == ValueKind::Invalid)
+    return;
   diags.error(v.loc, message, v.length);
   if (v.fromParam.empty())
     return;
@@ -62,6 +66,11 @@ void ValueReader::error(const Value &v, const std::string &message) {
                v.fromParam.size());
   else
     diags.note(v.paramLoc, param + " is declared here", v.fromParam.size());
+}
+
+void ValueReader::unknown(const Value &v, const std::string &what,
+                          const std::vector<std::string> &known) {
+  error(v, "unknown " + what + " '" + v.text + "'" + didYouMean(v.text, known));
 }
 
 std::optional<double> ValueReader::number(const Value &v,

@@ -18,7 +18,9 @@
 
 namespace gradc::frontend {
 
-enum class ValueKind { Number, Name, String, Dims, List, Call };
+/// Invalid stands for a value whose error is already reported (an unknown
+/// $param): readers reject it without a second message.
+enum class ValueKind { Number, Name, String, Dims, List, Call, Invalid };
 
 /// One value as written (or as substituted from a param).
 struct Value {
@@ -58,6 +60,9 @@ public:
   std::optional<std::vector<int64_t>> shape(const Value &v,
                                             const std::string &what);
 
+  /// Reports the value as an unknown `what`, with a suggestion.
+  void unknown(const Value &v, const std::string &what,
+               const std::vector<std::string> &known);
   /// Reports `message` at the value, noting the param it came from.
   void error(const Value &v, const std::string &message);
 
