@@ -9,6 +9,8 @@
 #include "passes/Simplify.h"
 #include "passes/SimplifyRewrites.h"
 
+#include "ir/Printer.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -21,15 +23,25 @@ namespace {
 // Rounds needed grow with chains of identities; this many is ample.
 constexpr int kMaxRounds = 16;
 
-using NodeKey = std::tuple<OpKind, std::vector<Node *>, ir::AttrMap,
+using NodeKey = std::tuple<OpKind, std::vector<Node *>, std::string,
                            ir::ElemKind, std::vector<int64_t>>;
+
+// Attributes compared as printed text: a NaN value is then equal to itself
+// and ordered, which raw doubles in a std::map key are not.
+std::string attrText(const ir::AttrMap &attrs) {
+  std::string text;
+  for (const auto &[key, value] : attrs)
+    text += key + "=" + ir::formatAttr(value) + ";";
+  return text;
+}
 
 NodeKey keyOf(const Node &node) {
   std::vector<Node *> operands = node.operands;
   bool commutative = node.kind == OpKind::Add || node.kind == OpKind::Mul;
   if (commutative)
     std::sort(operands.begin(), operands.end());
-  return {node.kind, operands, node.attrs, node.type.elem, node.type.dims};
+  return {node.kind, operands, attrText(node.attrs), node.type.elem,
+          node.type.dims};
 }
 
 bool rewriteNodes(ir::Graph &graph) {
