@@ -82,7 +82,7 @@ ast::ModelDecl ASTBuilder::buildModel(ModelParser::ModelDeclContext *ctx) {
       continue;
     }
     hasInput = true;
-    if (auto shape = read.shape(toValue(input->value()), "the input shape"))
+    if (auto shape = read.shape(toValue(input->value()), "an input dimension"))
       model.inputShape = *shape;
   }
   if (!hasInput)
@@ -98,7 +98,7 @@ ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
   ast::Layer layer;
   layer.loc = locOf(ctx->kind);
   const LayerInfo *info = nullptr;
-  std::vector<std::string> spellings;
+  std::vector<std::string> spellings = {"input"};
   for (const LayerInfo &candidate : layerTable()) {
     spellings.push_back(candidate.spelling);
     if (kind == candidate.spelling)

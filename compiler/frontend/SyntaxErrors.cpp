@@ -45,7 +45,8 @@ static bool startsValue(size_t type) {
 }
 
 /// The expected tokens in words, values folded into "a value".
-static std::string describeExpected(antlr4::Parser *parser) {
+/// At the start of a line, "end of line" is no useful expectation.
+static std::string describeExpected(antlr4::Parser *parser, bool lineStart) {
   std::vector<std::string> words;
   bool value = false;
   for (size_t type : parser->getExpectedTokens().toList()) {
@@ -53,7 +54,10 @@ static std::string describeExpected(antlr4::Parser *parser) {
       value = true;
       continue;
     }
-    if (type == ModelParser::NL || type == antlr4::Token::EOF)
+    bool endOfLine = type == ModelParser::NL || type == antlr4::Token::EOF;
+    if (endOfLine && lineStart)
+      continue;
+    if (endOfLine)
       words.push_back("end of line");
     else if (type == ModelParser::IDENT)
       words.push_back("a name");
@@ -64,7 +68,12 @@ static std::string describeExpected(antlr4::Parser *parser) {
     llvm::erase(words, "a name");
     words.insert(words.begin(), "a value");
   }
-  words.erase(std::unique(words.begin(), words.end()), words.end());
+  // Keep the first of repeated words ("end of line" for newline and EOF).
+  std::vector<std::string> unique;
+  for (const std::string &word : words)
+    if (!llvm::is_contained(unique, word))
+      unique.push_back(word);
+  words = unique;
   std::string text;
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > 0)
@@ -132,9 +141,18 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer,
     return;
   }
 
-  std::string message = "expected " + describeExpected(parser);
-  antlr4::Token *previous = parser->getTokenStream()->LT(-1);
-  if (previous && previous->getType() != ModelParser::NL)
+  size_t index = offending->getTokenIndex();
+  antlr4::Token *previous =
+      index > 0 ? parser->getTokenStream()->get(index - 1) : nullptr;
+  bool lineStart = !previous || previous->getType() == ModelParser::NL;
+  std::string expected = describeExpected(parser, lineStart);
+  if (expected.empty()) {
+    diags.error(loc, "unexpected " + describeToken(offending),
+                widthOf(offending));
+    return;
+  }
+  std::string message = "expected " + expected;
+  if (!lineStart)
     message += " after " + describeToken(previous);
   diags.error(loc, message + ", found " + describeToken(offending),
               widthOf(offending));
