@@ -177,8 +177,13 @@ Value *evalDropout(GraphLowering &L, const Node *n, const Index &idx) {
     if (const auto *k = std::get_if<int64_t>(&it->second))
       key = uint64_t(*k);
   Value *pos = idx.flat ? idx.flat : L.linearize(n, idx.dims);
-  Value *h = mix(L.seed());
-  h = mix(b.CreateXor(h, L.step()));
+  Value *seed = L.seed();
+  if (n->attrs.count("seed"))
+    seed = b.getInt64(uint64_t(n->intAttr("seed")));
+  Value *step = b.CreateFPToUI(L.read(n->operands[0], Index{{}, L.i64(0)}),
+                               b.getInt64Ty());
+  Value *h = mix(seed);
+  h = mix(b.CreateXor(h, step));
   h = mix(b.CreateXor(h, b.getInt64(key)));
   h = mix(b.CreateXor(h, pos));
   double rate = n->realAttr("rate");
@@ -213,7 +218,7 @@ Value *evalUnary(GraphLowering &L, const Node *n, Value *x) {
   case OpKind::Relu:
     return b.CreateSelect(b.CreateFCmpOLT(x, zero), zero, x);
   case OpKind::LeakyRelu: {
-    Value *alpha = L.real(n, n->realAttr("alpha", 0.01));
+    Value *alpha = L.real(n, n->realAttr("alpha", 0.3));
     return b.CreateSelect(b.CreateFCmpOGT(x, zero), x, b.CreateFMul(alpha, x));
   }
   case OpKind::Elu: {

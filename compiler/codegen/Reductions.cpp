@@ -38,8 +38,9 @@ Value *combine(GraphLowering &L, const Node *n, Value *acc, Value *v) {
 }
 
 std::vector<bool> reducedDims(const Node *n, size_t rank) {
-  std::vector<bool> reduced(rank, false);
-  for (int64_t axis : n->listAttr("axes"))
+  std::vector<int64_t> axes = n->listAttr("axes");
+  std::vector<bool> reduced(rank, axes.empty()); // [] reduces every axis
+  for (int64_t axis : axes)
     reduced[axis < 0 ? axis + int64_t(rank) : axis] = true;
   return reduced;
 }
