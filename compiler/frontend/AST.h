@@ -78,8 +78,8 @@ struct Extent2 {
 ///
 /// Names: "kernel", "bias", "embeddings", "recurrent_kernel"; the graph IR
 /// leaf is "<layer>.<name>". Initializer names: glorot_uniform,
-/// glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal,
-/// zeros, ones, orthogonal, uniform (U(+-0.05), the Keras embedding
+/// he_uniform, he_normal, lecun_normal, zeros, ones, orthogonal,
+/// uniform (U(+-0.05), the Keras embedding
 /// default), forget_bias (LSTM bias: zeros except 1 on the forget-gate
 /// slice [u, 2u)) and vectors (rows read from Layer::vectorsFile).
 struct ParamSpec {
@@ -144,9 +144,9 @@ struct ModelDecl {
 ///    column is a feature (a header row names the columns).
 ///  - Idx: paths = {images, labels} in MNIST idx format, gzip or raw; pixel
 ///    bytes are scaled to [0, 1].
-///  - Tokens: paths = {file}; one example per line: the integer label,
-///    then whitespace-separated integer token ids, padded with 0 or
-///    truncated to the model's input length (see docs/language.md).
+///  - Tokens: paths = {file}; one example per line, "label<TAB>id id ...",
+///    ids fitted to the model's input length as Keras pad_sequences does:
+///    leading zeros, or the last tokens kept (see docs/language.md).
 enum class DataKind { Csv, Idx, Tokens };
 
 struct DataSource {

@@ -30,7 +30,7 @@ using ParamOverrides = std::vector<std::pair<std::string, std::string>>;
 /// Options of one front-end run.
 struct FrontendOptions {
   ParamOverrides overrides;
-  /// Stop after parsing (no semantic analysis); for grammar tests.
+  /// Stop before semantic analysis: no shapes, no params, no cross-checks.
   bool parseOnly = false;
 };
 

@@ -63,9 +63,8 @@ std::optional<ast::Activation> ASTBuilder::activation(const Value &v) {
 
 std::optional<std::string> ASTBuilder::initializer(const Value &v) {
   static const std::vector<std::string> names = {
-      "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-      "lecun_uniform",  "lecun_normal",  "zeros",      "ones",
-      "orthogonal",     "uniform"};
+      "glorot_uniform", "he_uniform", "he_normal", "lecun_normal",
+      "zeros",          "ones",       "orthogonal", "uniform"};
   std::optional<std::string> name = read.name(v, "an initializer");
   if (!name)
     return std::nullopt;
