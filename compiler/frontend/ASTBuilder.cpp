@@ -143,8 +143,13 @@ Value ASTBuilder::toValue(ModelParser::ValueContext *ctx) {
     v.kind = ValueKind::Dims;
     llvm::SmallVector<llvm::StringRef, 4> parts;
     llvm::StringRef(v.text).split(parts, 'x');
-    for (llvm::StringRef part : parts)
-      v.items.push_back({ValueKind::Number, part.str(), {}, v.loc, v.length});
+    for (llvm::StringRef part : parts) {
+      Value dim = v;
+      dim.kind = ValueKind::Number;
+      dim.text = part.str();
+      dim.items.clear();
+      v.items.push_back(dim);
+    }
   } else if (auto *list = dynamic_cast<ModelParser::ListValueContext *>(ctx)) {
     v.kind = ValueKind::List;
     for (ModelParser::ValueContext *item : list->value())

@@ -73,8 +73,7 @@ static std::optional<ast::LossKind> lossKind(ValueReader &read,
 void ASTBuilder::buildTrainStmt(ModelParser::TrainStmtContext *ctx,
                                 ast::TrainDecl &train) {
   antlr4::Token *head = ctx->getStart();
-  if (auto *unknown =
-          dynamic_cast<ModelParser::UnknownTrainStmtContext *>(ctx)) {
+  if (dynamic_cast<ModelParser::UnknownTrainStmtContext *>(ctx)) {
     reportUnknown(diags, locOf(head), head->getText().size(),
                   "statement in train block", head->getText(),
                   {"data", "validate", "loss", "optimizer", "clip", "batch",

@@ -92,14 +92,13 @@ frontend::loadProgramFromText(const std::string &path, const std::string &text,
 
   ASTBuilder builder(diags, absolutePath(path), options.overrides);
   ast::Program program = builder.build(tree);
-  if (options.parseOnly || diags.errorCount())
-    return diags.errorCount() ? llvm::Expected<ast::Program>(
-                                    failed(diags.errorCount()))
-                              : std::move(program);
-  analyzeProgram(program, diags);
   if (diags.errorCount())
     return failed(diags.errorCount());
-  return std::move(program);
+  if (!options.parseOnly)
+    analyzeProgram(program, diags);
+  if (diags.errorCount())
+    return failed(diags.errorCount());
+  return program;
 }
 
 llvm::Expected<ast::Program>
