@@ -54,16 +54,17 @@ Node *rescaleFactor(ir::Builder &b, Node *norm, Node *c) {
 }
 
 // minimum/maximum propagate NaN, so a NaN element stays NaN. The scale is
-// the fraction of elements left as they were: 1 - #{|g| > c} / N.
+// the fraction of elements left as they were, (N - #{|g| > c}) / N: the
+// subtraction of integers is exact, so no clamping gives exactly 1 and full
+// clamping exactly 0, with or without FMA contraction.
 void clampValues(ir::Builder &b, ClipItem &item, Node *c) {
   Node *grad = item.grad;
   item.grad = b.minimum(b.maximum(grad, b.neg(c)), c);
 
   ir::ElemKind elem = grad->type.elem;
   Node *outside = sumAll(b, b.greater(b.abs(grad), c));
-  double count = static_cast<double>(grad->type.numElements());
-  Node *fraction = b.mul(outside, b.scalar(1 / count, elem));
-  item.scale = b.sub(b.scalar(1, elem), fraction);
+  Node *count = b.scalar(static_cast<double>(grad->type.numElements()), elem);
+  item.scale = b.div(b.sub(count, outside), count);
 }
 
 void scaleGradient(ir::Builder &b, ClipItem &item, Node *scale) {
@@ -83,33 +84,42 @@ void clipGlobal(ir::Builder &b, std::vector<ClipItem *> &group, Node *c) {
   }
 }
 
+// Measured only: the gradient stays the autodiff value, the factor is 1.
+void keepUnclipped(ir::Builder &b, std::vector<ClipItem *> &group) {
+  for (ClipItem *item : group) {
+    b.setLayer(item->param->layer);
+    item->scale = b.scalar(1, item->grad->type.elem);
+  }
+}
+
+// Norm and value rules act on each member alone.
+void clipEach(ir::Builder &b, ClipKind kind, std::vector<ClipItem *> &group,
+              Node *c) {
+  for (ClipItem *item : group) {
+    b.setLayer(item->param->layer);
+    if (kind == ClipKind::Value)
+      clampValues(b, *item, c);
+    else
+      scaleGradient(b, *item, rescaleFactor(b, item->norm, c));
+  }
+}
+
 // One group: the parameters whose threshold is the hyper leaf `hyperName`.
 // Nodes shared by the group belong to the overriding layer, or to none.
 void clipGroup(ir::Builder &b, const ClipConfig &cfg,
                const std::string &hyperName, std::vector<ClipItem *> &group) {
   const std::string &layer = group.front()->param->layer;
   const ClipRule &rule = cfg.ruleFor(layer);
-  ir::ElemKind elem = group.front()->grad->type.elem;
-  b.setLayer(cfg.layerRules.count(layer) ? layer : "");
-  if (rule.kind == ClipKind::None) {
-    for (ClipItem *item : group) {
-      b.setLayer(item->param->layer);
-      item->scale = b.scalar(1, elem);
-    }
-    return;
-  }
+  if (rule.kind == ClipKind::None)
+    return keepUnclipped(b, group);
 
   assert(rule.threshold > 0 && "clip threshold must be positive");
+  b.setLayer(cfg.layerRules.count(layer) ? layer : "");
+  ir::ElemKind elem = group.front()->grad->type.elem;
   Node *c = hyperLeaf(b, hyperName, rule.threshold, elem);
   if (rule.kind == ClipKind::GlobalNorm)
     return clipGlobal(b, group, c);
-  for (ClipItem *item : group) {
-    b.setLayer(item->param->layer);
-    if (rule.kind == ClipKind::Value)
-      clampValues(b, *item, c);
-    else
-      scaleGradient(b, *item, rescaleFactor(b, item->norm, c));
-  }
+  clipEach(b, rule.kind, group, c);
 }
 } // namespace
 

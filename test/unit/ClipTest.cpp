@@ -111,7 +111,7 @@ TEST_F(ClipTest, GlobalNormSharesOneFactor) {
 }
 
 // c = 5: NaN stays NaN, 7 -> 5, -7 -> -5, 0.5 stays. Two of four elements
-// were clamped (NaN is not), so the scale is 1 - 2/4 = 0.5.
+// were clamped (NaN is not), so the scale is (4 - 2) / 4 = 0.5.
 TEST(ClipValueTest, ClampsAndKeepsNaN) {
   auto graph = updateeval::parseOrDie(R"(graph @one {
   %w = param {layer = "dense_1"} : f32[4]
