@@ -35,8 +35,8 @@ parseDefines(const std::vector<std::string> &defines, llvm::raw_ostream &errs);
 
 /// Reads and checks `path` with the -D `defines`; diagnostics go to errs.
 llvm::Expected<ast::Program>
-loadModelFile(const std::string &path,
-              const std::vector<std::string> &defines, llvm::raw_ostream &errs);
+loadModelFile(const std::string &path, const std::vector<std::string> &defines,
+              llvm::raw_ostream &errs);
 
 /// `--emit=ast`: prints the checked program.
 int emitAST(const ast::Program &program, llvm::raw_ostream &os);

@@ -31,7 +31,7 @@ struct SourceLoc {
 /// A `param name = value` declaration, after any `-D name=value` override.
 struct ParamDecl {
   std::string name;
-  std::string value; ///< the value's text (without quotes for strings)
+  std::string value;       ///< the value's text (without quotes for strings)
   bool overridden = false; ///< true when -D replaced the declared value
   SourceLoc loc;
 };
@@ -86,7 +86,7 @@ struct ParamSpec {
   std::string name;
   std::vector<int64_t> shape;
   std::string init;
-  int64_t fanIn = 0;  ///< as Keras computes it for variance scaling
+  int64_t fanIn = 0; ///< as Keras computes it for variance scaling
   int64_t fanOut = 0;
   bool trainable = true;
 };
@@ -100,24 +100,24 @@ struct Layer {
   std::string name;
   SourceLoc loc;
 
-  int64_t units = 0;                 ///< dense units, conv2d filters, lstm units
-  Extent2 kernel;                    ///< conv2d
-  Extent2 stride;                    ///< conv2d (1x1), maxpool2d (= pool)
+  int64_t units = 0; ///< dense units, conv2d filters, lstm units
+  Extent2 kernel;    ///< conv2d
+  Extent2 stride;    ///< conv2d (1x1), maxpool2d (= pool)
   PaddingKind padding = PaddingKind::Valid; ///< conv2d, maxpool2d
-  Extent2 pool;                      ///< maxpool2d (2x2)
-  double rate = 0;                   ///< dropout, alpha_dropout, in [0, 1)
-  Activation activation;             ///< dense, conv2d (linear by default)
+  Extent2 pool;                             ///< maxpool2d (2x2)
+  double rate = 0;       ///< dropout, alpha_dropout, in [0, 1)
+  Activation activation; ///< dense, conv2d (linear by default)
   /// Initializers (see ParamSpec). Defaults: glorot_uniform kernels, zeros
   /// biases, orthogonal recurrent kernels (Keras), forget_bias for the LSTM
   /// bias, uniform embeddings (vectors when vectorsFile is set).
   std::string kernelInit;
   std::string biasInit;
   std::string recurrentInit;
-  bool useBias = true;   ///< dense, conv2d, lstm
-  bool trainable = true; ///< false for an embedding loaded from vectors
-  std::string vectorsFile; ///< embedding: absolute path, or empty
-  int64_t vocab = 0;       ///< embedding: number of token ids
-  int64_t dim = 0;         ///< embedding: vector size
+  bool useBias = true;          ///< dense, conv2d, lstm
+  bool trainable = true;        ///< false for an embedding loaded from vectors
+  std::string vectorsFile;      ///< embedding: absolute path, or empty
+  int64_t vocab = 0;            ///< embedding: number of token ids
+  int64_t dim = 0;              ///< embedding: vector size
   bool returnSequences = false; ///< lstm: [T, u] instead of [u]
 
   std::vector<int64_t> inputShape;  ///< per row, filled by sema
@@ -130,7 +130,7 @@ struct Layer {
 struct ModelDecl {
   std::string name;
   SourceLoc loc;
-  std::vector<int64_t> inputShape;  ///< per row: [20], [28, 28, 1], [T]
+  std::vector<int64_t> inputShape; ///< per row: [20], [28, 28, 1], [T]
   std::vector<Layer> layers;
   std::vector<int64_t> outputShape; ///< per row, filled by sema
   int64_t paramCount = 0;           ///< sum over layers, filled by sema

@@ -13,12 +13,12 @@
 using namespace gradc;
 using namespace gradc::frontend;
 
-void frontend::reportUnknown(DiagnosticEngine &diags,
-                             const ast::SourceLoc &loc, unsigned length,
-                             const std::string &what, const std::string &word,
+void frontend::reportUnknown(DiagnosticEngine &diags, const ast::SourceLoc &loc,
+                             unsigned length, const std::string &what,
+                             const std::string &word,
                              const std::vector<std::string> &known) {
-  diags.error(loc, "unknown " + what + " '" + word + "'" +
-                       didYouMean(word, known),
+  diags.error(loc,
+              "unknown " + what + " '" + word + "'" + didYouMean(word, known),
               length);
 }
 
@@ -132,8 +132,8 @@ Value ASTBuilder::toValue(ModelParser::ValueContext *ctx) {
   Value v;
   v.loc = locOf(ctx->getStart());
   v.text = ctx->getText();
-  v.length = ctx->getStop()->getStopIndex() - ctx->getStart()->getStartIndex() +
-             1;
+  v.length =
+      ctx->getStop()->getStopIndex() - ctx->getStart()->getStartIndex() + 1;
   if (dynamic_cast<ModelParser::NumberValueContext *>(ctx)) {
     v.kind = ValueKind::Number;
   } else if (dynamic_cast<ModelParser::StringValueContext *>(ctx)) {

@@ -36,15 +36,14 @@ class ASTBuilder {
 public:
   ASTBuilder(DiagnosticEngine &diags, std::string path,
              const ParamOverrides &overrides)
-      : diags(diags), read(diags), path(std::move(path)),
-        overrides(overrides) {}
+      : diags(diags), read(diags), path(std::move(path)), overrides(overrides) {
+  }
 
   ast::Program build(ModelParser::ProgramContext *tree);
 
 private:
   // ASTBuilder.cpp: params, values, locations.
-  void declareParam(ModelParser::ParamDeclContext *ctx,
-                    ast::Program &program);
+  void declareParam(ModelParser::ParamDeclContext *ctx, ast::Program &program);
   void applyOverrides(ast::Program &program);
   Value toValue(ModelParser::ValueContext *ctx);
   Value substitute(ModelParser::ParamValueContext *ctx);
@@ -68,8 +67,8 @@ private:
   ast::TrainDecl buildTrain(ModelParser::TrainDeclContext *ctx);
   void buildTrainStmt(ModelParser::TrainStmtContext *ctx,
                       ast::TrainDecl &train);
-  std::optional<ast::DataSource>
-  dataSource(const std::vector<Arg> &args, const ast::SourceLoc &loc);
+  std::optional<ast::DataSource> dataSource(const std::vector<Arg> &args,
+                                            const ast::SourceLoc &loc);
   void buildValidate(ModelParser::ValidateStmtContext *ctx,
                      ast::TrainDecl &train);
   void buildOptimizer(ModelParser::OptimizerStmtContext *ctx,

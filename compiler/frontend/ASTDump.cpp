@@ -76,9 +76,9 @@ static void dumpLayer(const Layer &layer, llvm::raw_ostream &os) {
      << frontend::shapeText(layer.outputShape) << " params=" << layer.paramCount
      << "\n";
   for (const ParamSpec &param : layer.params) {
-    os << "    param " << param.name << " "
-       << frontend::shapeText(param.shape) << " init=" << param.init
-       << " fan_in=" << param.fanIn << " fan_out=" << param.fanOut;
+    os << "    param " << param.name << " " << frontend::shapeText(param.shape)
+       << " init=" << param.init << " fan_in=" << param.fanIn
+       << " fan_out=" << param.fanOut;
     if (!param.trainable)
       os << " frozen";
     os << "\n";
@@ -88,8 +88,8 @@ static void dumpLayer(const Layer &layer, llvm::raw_ostream &os) {
 static void dumpModel(const ModelDecl &model, llvm::raw_ostream &os) {
   os << "model " << model.name << ": input "
      << frontend::shapeText(model.inputShape) << " -> output "
-     << frontend::shapeText(model.outputShape)
-     << " params=" << model.paramCount << "\n";
+     << frontend::shapeText(model.outputShape) << " params=" << model.paramCount
+     << "\n";
   for (const Layer &layer : model.layers)
     dumpLayer(layer, os);
 }
@@ -132,8 +132,7 @@ static void dumpTrain(const TrainDecl &train, llvm::raw_ostream &os) {
   if (train.clips.empty())
     os << "  clip none\n";
   os << "  batch " << train.batch << " epochs " << train.epochs << " seed "
-     << train.seed << " shuffle " << (train.shuffle ? "true" : "false")
-     << "\n";
+     << train.seed << " shuffle " << (train.shuffle ? "true" : "false") << "\n";
   if (!train.initFrom.empty())
     os << "  init from \"" << train.initFrom << "\"\n";
 }

@@ -26,21 +26,39 @@ struct LayerInfo {
 
 static const std::vector<LayerInfo> &layerTable() {
   static const std::vector<LayerInfo> table = {
-      {"dense", LayerKind::Dense, "dense", {"units"},
+      {"dense",
+       LayerKind::Dense,
+       "dense",
+       {"units"},
        {"units", "activation", "init", "kernel_init", "bias_init", "use_bias",
         "trainable"}},
-      {"conv2d", LayerKind::Conv2D, "conv2d", {"filters", "kernel"},
+      {"conv2d",
+       LayerKind::Conv2D,
+       "conv2d",
+       {"filters", "kernel"},
        {"filters", "kernel", "stride", "padding", "activation", "init",
         "kernel_init", "bias_init", "use_bias", "trainable"}},
-      {"maxpool2d", LayerKind::MaxPool2D, "max_pooling2d", {"pool"},
+      {"maxpool2d",
+       LayerKind::MaxPool2D,
+       "max_pooling2d",
+       {"pool"},
        {"pool", "stride", "padding"}},
       {"dropout", LayerKind::Dropout, "dropout", {"rate"}, {"rate"}},
-      {"alpha_dropout", LayerKind::AlphaDropout, "alpha_dropout", {"rate"},
+      {"alpha_dropout",
+       LayerKind::AlphaDropout,
+       "alpha_dropout",
+       {"rate"},
        {"rate"}},
       {"flatten", LayerKind::Flatten, "flatten", {}, {}},
-      {"embedding", LayerKind::Embedding, "embedding", {"vocab", "dim"},
+      {"embedding",
+       LayerKind::Embedding,
+       "embedding",
+       {"vocab", "dim"},
        {"vocab", "dim", "vectors", "init", "trainable"}},
-      {"lstm", LayerKind::LSTM, "lstm", {"units"},
+      {"lstm",
+       LayerKind::LSTM,
+       "lstm",
+       {"units"},
        {"units", "return_sequences", "init", "kernel_init", "recurrent_init",
         "bias_init", "use_bias", "trainable"}},
   };
@@ -77,8 +95,8 @@ ast::ModelDecl ASTBuilder::buildModel(ModelParser::ModelDeclContext *ctx) {
     auto *input = static_cast<ModelParser::InputStmtContext *>(stmt);
     ast::SourceLoc loc = locOf(input->getStart());
     if (hasInput) {
-      diags.error(loc, "duplicate input statement in model '" + model.name +
-                           "'", 5);
+      diags.error(loc,
+                  "duplicate input statement in model '" + model.name + "'", 5);
       continue;
     }
     hasInput = true;
@@ -147,8 +165,7 @@ ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
   return layer;
 }
 
-void ASTBuilder::checkRequired(const ast::Layer &layer,
-                               const LayerInfo &info) {
+void ASTBuilder::checkRequired(const ast::Layer &layer, const LayerInfo &info) {
   std::string missing;
   if (layer.kind == LayerKind::Conv2D && layer.kernel.h == 0)
     missing = "a kernel size (e.g. 3x3)";

@@ -19,12 +19,14 @@ ast::TrainDecl ASTBuilder::buildTrain(ModelParser::TrainDeclContext *ctx) {
   for (ModelParser::TrainStmtContext *stmt : ctx->trainStmt())
     buildTrainStmt(stmt, train);
   if (!seenStatements.count("data"))
-    diags.error(train.loc, "train block for '" + train.modelName +
-                               "' has no data statement",
+    diags.error(train.loc,
+                "train block for '" + train.modelName +
+                    "' has no data statement",
                 train.modelName.size());
   if (!seenStatements.count("loss"))
-    diags.error(train.loc, "train block for '" + train.modelName +
-                               "' has no loss statement",
+    diags.error(train.loc,
+                "train block for '" + train.modelName +
+                    "' has no loss statement",
                 train.modelName.size());
   return train;
 }
@@ -43,8 +45,7 @@ bool ASTBuilder::firstStatement(const std::string &keyword,
 
 /// Reads `v` as a whole number >= min into `field`.
 static void readInteger(ValueReader &read, const Value &v,
-                        const std::string &what, int64_t min,
-                        int64_t &field) {
+                        const std::string &what, int64_t min, int64_t &field) {
   if (std::optional<int64_t> n = read.integer(v, what, min))
     field = *n;
 }
@@ -97,7 +98,8 @@ void ASTBuilder::buildTrainStmt(ModelParser::TrainStmtContext *ctx,
     train.lossLoc = locOf(loss->value()->getStart());
     if (auto kind = lossKind(read, toValue(loss->value())))
       train.loss = *kind;
-  } else if (auto *opt = dynamic_cast<ModelParser::OptimizerStmtContext *>(ctx)) {
+  } else if (auto *opt =
+                 dynamic_cast<ModelParser::OptimizerStmtContext *>(ctx)) {
     buildOptimizer(opt, train.optimizer);
   } else if (auto *b = dynamic_cast<ModelParser::BatchStmtContext *>(ctx)) {
     readInteger(read, toValue(b->value()), "the batch size", 1, train.batch);

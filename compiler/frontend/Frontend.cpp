@@ -51,8 +51,7 @@ static std::optional<ast::SourceLoc> firstInvalidUTF8(const std::string &file,
 /// Rejects empty and non-UTF-8 text before ANTLR sees it.
 static bool checkEncoding(const std::string &text, DiagnosticEngine &diags) {
   if (llvm::StringRef(text).trim().empty()) {
-    diags.error({diags.fileName(), 1, 1},
-                "empty file: expected a model block");
+    diags.error({diags.fileName(), 1, 1}, "empty file: expected a model block");
     return false;
   }
   if (auto bad = firstInvalidUTF8(diags.fileName(), text)) {

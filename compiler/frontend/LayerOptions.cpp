@@ -18,10 +18,14 @@ using ast::ActivationKind;
 static const std::vector<std::pair<std::string, ActivationKind>> &
 activationTable() {
   static const std::vector<std::pair<std::string, ActivationKind>> table = {
-      {"linear", ActivationKind::Linear},   {"relu", ActivationKind::Relu},
-      {"leaky_relu", ActivationKind::LeakyRelu}, {"elu", ActivationKind::Elu},
-      {"selu", ActivationKind::Selu},       {"sigmoid", ActivationKind::Sigmoid},
-      {"tanh", ActivationKind::Tanh},       {"softmax", ActivationKind::Softmax},
+      {"linear", ActivationKind::Linear},
+      {"relu", ActivationKind::Relu},
+      {"leaky_relu", ActivationKind::LeakyRelu},
+      {"elu", ActivationKind::Elu},
+      {"selu", ActivationKind::Selu},
+      {"sigmoid", ActivationKind::Sigmoid},
+      {"tanh", ActivationKind::Tanh},
+      {"softmax", ActivationKind::Softmax},
   };
   return table;
 }
@@ -63,7 +67,7 @@ std::optional<ast::Activation> ASTBuilder::activation(const Value &v) {
 
 std::optional<std::string> ASTBuilder::initializer(const Value &v) {
   static const std::vector<std::string> names = {
-      "glorot_uniform", "he_uniform", "he_normal", "lecun_normal",
+      "glorot_uniform", "he_uniform", "he_normal",  "lecun_normal",
       "zeros",          "ones",       "orthogonal", "uniform"};
   std::optional<std::string> name = read.name(v, "an initializer");
   if (!name)
@@ -88,79 +92,97 @@ static std::optional<double> dropoutRate(ValueReader &read, const Value &v) {
 void ASTBuilder::applyLayerOption(ast::Layer &layer, const Arg &arg) {
   using Setter = std::function<void(ast::Layer &, const Value &)>;
   const std::map<std::string, Setter> setters = {
-      {"units", [&](ast::Layer &l, const Value &v) {
+      {"units",
+       [&](ast::Layer &l, const Value &v) {
          if (auto n = read.integer(v, "the number of units", 1))
            l.units = *n;
        }},
-      {"filters", [&](ast::Layer &l, const Value &v) {
+      {"filters",
+       [&](ast::Layer &l, const Value &v) {
          if (auto n = read.integer(v, "the number of filters", 1))
            l.units = *n;
        }},
-      {"vocab", [&](ast::Layer &l, const Value &v) {
+      {"vocab",
+       [&](ast::Layer &l, const Value &v) {
          if (auto n = read.integer(v, "the vocabulary size", 1))
            l.vocab = *n;
        }},
-      {"dim", [&](ast::Layer &l, const Value &v) {
+      {"dim",
+       [&](ast::Layer &l, const Value &v) {
          if (auto n = read.integer(v, "the embedding size", 1))
            l.dim = *n;
        }},
-      {"kernel", [&](ast::Layer &l, const Value &v) {
+      {"kernel",
+       [&](ast::Layer &l, const Value &v) {
          if (auto e = read.extent(v, "the kernel size"))
            l.kernel = *e;
        }},
-      {"stride", [&](ast::Layer &l, const Value &v) {
+      {"stride",
+       [&](ast::Layer &l, const Value &v) {
          if (auto e = read.extent(v, "the stride"))
            l.stride = *e;
        }},
-      {"pool", [&](ast::Layer &l, const Value &v) {
+      {"pool",
+       [&](ast::Layer &l, const Value &v) {
          if (auto e = read.extent(v, "the pool size"))
            l.pool = *e;
        }},
-      {"padding", [&](ast::Layer &l, const Value &v) {
+      {"padding",
+       [&](ast::Layer &l, const Value &v) {
          if (isPaddingWord(v))
            l.padding = v.text == "same" ? ast::PaddingKind::Same
-                                         : ast::PaddingKind::Valid;
+                                        : ast::PaddingKind::Valid;
          else
            read.error(v, "expected valid or same for padding, found " +
                              v.describe());
        }},
-      {"rate", [&](ast::Layer &l, const Value &v) {
+      {"rate",
+       [&](ast::Layer &l, const Value &v) {
          if (auto r = dropoutRate(read, v))
            l.rate = *r;
        }},
-      {"activation", [&](ast::Layer &l, const Value &v) {
+      {"activation",
+       [&](ast::Layer &l, const Value &v) {
          if (auto a = activation(v))
            l.activation = *a;
        }},
-      {"init", [&](ast::Layer &l, const Value &v) {
+      {"init",
+       [&](ast::Layer &l, const Value &v) {
          if (auto i = initializer(v))
            l.kernelInit = *i;
        }},
-      {"kernel_init", [&](ast::Layer &l, const Value &v) {
+      {"kernel_init",
+       [&](ast::Layer &l, const Value &v) {
          if (auto i = initializer(v))
            l.kernelInit = *i;
        }},
-      {"bias_init", [&](ast::Layer &l, const Value &v) {
+      {"bias_init",
+       [&](ast::Layer &l, const Value &v) {
          if (auto i = initializer(v))
            l.biasInit = *i;
        }},
-      {"recurrent_init", [&](ast::Layer &l, const Value &v) {
+      {"recurrent_init",
+       [&](ast::Layer &l, const Value &v) {
          if (auto i = initializer(v))
            l.recurrentInit = *i;
        }},
-      {"use_bias", [&](ast::Layer &l, const Value &v) {
+      {"use_bias",
+       [&](ast::Layer &l, const Value &v) {
          if (auto b = read.boolean(v, "use_bias"))
            l.useBias = *b;
        }},
-      {"trainable", [&](ast::Layer &l, const Value &v) {
+      {"trainable",
+       [&](ast::Layer &l, const Value &v) {
          if (auto b = read.boolean(v, "trainable"))
            l.trainable = *b;
        }},
-      {"return_sequences", [&](ast::Layer &l, const Value &v) {
+      {"return_sequences",
+       [&](ast::Layer &l, const Value &v) {
          if (auto b = read.boolean(v, "return_sequences"))
            l.returnSequences = *b;
        }},
-      {"vectors", [&](ast::Layer &l, const Value &v) {
+      {"vectors",
+       [&](ast::Layer &l, const Value &v) {
          if (auto s = read.string(v, "the vectors file"))
            l.vectorsFile = resolvePath(*s);
        }},

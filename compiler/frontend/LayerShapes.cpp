@@ -84,17 +84,19 @@ static std::optional<Shape> inferWindowed(Layer &layer, const Shape &in,
                                           DiagnosticEngine &diags) {
   const char *kind = ast::layerKindName(layer.kind);
   if (in.size() != 3)
-    return reject(layer, diags, std::string(kind) +
-                                    " expects a [height, width, channels] "
-                                    "input, found " + shapeText(in));
+    return reject(layer, diags,
+                  std::string(kind) +
+                      " expects a [height, width, channels] "
+                      "input, found " +
+                      shapeText(in));
   int64_t h = windowed(in[0], window.h, layer.stride.h, layer.padding);
   int64_t w = windowed(in[1], window.w, layer.stride.w, layer.padding);
   if (h == 0 || w == 0)
     return reject(layer, diags,
                   std::string(kind) + " window " + std::to_string(window.h) +
-                      "x" + std::to_string(window.w) +
-                      " is larger than its " + std::to_string(in[0]) + "x" +
-                      std::to_string(in[1]) + " input");
+                      "x" + std::to_string(window.w) + " is larger than its " +
+                      std::to_string(in[0]) + "x" + std::to_string(in[1]) +
+                      " input");
   return Shape{h, w, layer.kind == LayerKind::Conv2D ? layer.units : in[2]};
 }
 
@@ -107,8 +109,7 @@ static std::optional<Shape> inferDense(Layer &layer, const Shape &in,
   addParam(layer, "kernel", {in[0], layer.units}, layer.kernelInit, in[0],
            layer.units);
   if (layer.useBias)
-    addParam(layer, "bias", {layer.units}, layer.biasInit, in[0],
-             layer.units);
+    addParam(layer, "bias", {layer.units}, layer.biasInit, in[0], layer.units);
   return Shape{layer.units};
 }
 
@@ -118,8 +119,8 @@ static std::optional<Shape> inferConv(Layer &layer, const Shape &in,
   if (!out)
     return std::nullopt;
   int64_t area = layer.kernel.h * layer.kernel.w;
-  addParam(layer, "kernel", {layer.kernel.h, layer.kernel.w, in[2],
-                             layer.units},
+  addParam(layer, "kernel",
+           {layer.kernel.h, layer.kernel.w, in[2], layer.units},
            layer.kernelInit, area * in[2], area * layer.units);
   if (layer.useBias)
     addParam(layer, "bias", {layer.units}, layer.biasInit, area * in[2],
@@ -130,8 +131,10 @@ static std::optional<Shape> inferConv(Layer &layer, const Shape &in,
 static std::optional<Shape> inferEmbedding(Layer &layer, const Shape &in,
                                            DiagnosticEngine &diags) {
   if (in.size() != 1)
-    return reject(layer, diags, "embedding expects a sequence of token ids "
-                                "[length], found " + shapeText(in));
+    return reject(layer, diags,
+                  "embedding expects a sequence of token ids "
+                  "[length], found " +
+                      shapeText(in));
   addParam(layer, "embeddings", {layer.vocab, layer.dim}, layer.kernelInit,
            layer.vocab, layer.dim);
   return Shape{in[0], layer.dim};
@@ -140,8 +143,10 @@ static std::optional<Shape> inferEmbedding(Layer &layer, const Shape &in,
 static std::optional<Shape> inferLSTM(Layer &layer, const Shape &in,
                                       DiagnosticEngine &diags) {
   if (in.size() != 2)
-    return reject(layer, diags, "lstm expects a sequence [length, features], "
-                                "found " + shapeText(in));
+    return reject(layer, diags,
+                  "lstm expects a sequence [length, features], "
+                  "found " +
+                      shapeText(in));
   int64_t u = layer.units;
   addParam(layer, "kernel", {in[1], 4 * u}, layer.kernelInit, in[1], 4 * u);
   addParam(layer, "recurrent_kernel", {u, 4 * u}, layer.recurrentInit, u,

@@ -55,8 +55,8 @@ static std::optional<ActivationKind> requiredActivation(LossKind loss) {
   return std::nullopt;
 }
 
-static void checkLoss(const ast::TrainDecl &train,
-                      const ast::ModelDecl &model, DiagnosticEngine &diags) {
+static void checkLoss(const ast::TrainDecl &train, const ast::ModelDecl &model,
+                      DiagnosticEngine &diags) {
   if (model.layers.empty() || model.outputShape.empty())
     return;
   const ast::Layer &last = model.layers.back();
@@ -76,14 +76,16 @@ static void checkLoss(const ast::TrainDecl &train,
   bool categorical = train.loss == LossKind::CategoricalCrossentropy ||
                      train.loss == LossKind::SparseCategoricalCrossentropy;
   if (categorical && model.outputShape.back() < 2)
-    diags.error(train.lossLoc, "loss " + loss + " needs at least 2 classes, "
-                               "but the model output is " +
-                                   shapeText(model.outputShape),
+    diags.error(train.lossLoc,
+                "loss " + loss +
+                    " needs at least 2 classes, "
+                    "but the model output is " +
+                    shapeText(model.outputShape),
                 loss.size());
 }
 
-static void checkClips(const ast::TrainDecl &train,
-                       const ast::ModelDecl &model, DiagnosticEngine &diags) {
+static void checkClips(const ast::TrainDecl &train, const ast::ModelDecl &model,
+                       DiagnosticEngine &diags) {
   std::vector<std::string> layerNames;
   for (const ast::Layer &layer : model.layers)
     layerNames.push_back(layer.name);
@@ -91,9 +93,9 @@ static void checkClips(const ast::TrainDecl &train,
   std::map<std::string, const ast::ClipSpec *> byScope;
   for (const ast::ClipSpec &clip : train.clips) {
     if (!clip.layer.empty() && !model.findLayer(clip.layer)) {
-      diags.error(clip.loc, "clip on '" + clip.layer +
-                                "' names no layer of model '" + model.name +
-                                "'" + didYouMean(clip.layer, layerNames),
+      diags.error(clip.loc,
+                  "clip on '" + clip.layer + "' names no layer of model '" +
+                      model.name + "'" + didYouMean(clip.layer, layerNames),
                   4);
       continue;
     }
@@ -108,22 +110,21 @@ static void checkClips(const ast::TrainDecl &train,
 }
 
 static void analyzeTrain(const ast::TrainDecl &train,
-                         const ast::Program &program,
-                         DiagnosticEngine &diags) {
+                         const ast::Program &program, DiagnosticEngine &diags) {
   const ast::ModelDecl *model = program.findModel(train.modelName);
   if (!model) {
     std::vector<std::string> names;
     for (const ast::ModelDecl &m : program.models)
       names.push_back(m.name);
-    diags.error(train.loc, "train block for undefined model '" +
-                               train.modelName + "'" +
-                               didYouMean(train.modelName, names),
+    diags.error(train.loc,
+                "train block for undefined model '" + train.modelName + "'" +
+                    didYouMean(train.modelName, names),
                 train.modelName.size());
     return;
   }
   if (program.findTrain(train.modelName) != &train) {
-    diags.error(train.loc, "second train block for model '" +
-                               train.modelName + "'",
+    diags.error(train.loc,
+                "second train block for model '" + train.modelName + "'",
                 train.modelName.size());
     return;
   }
@@ -131,8 +132,7 @@ static void analyzeTrain(const ast::TrainDecl &train,
   checkClips(train, *model, diags);
 }
 
-void frontend::analyzeProgram(ast::Program &program,
-                              DiagnosticEngine &diags) {
+void frontend::analyzeProgram(ast::Program &program, DiagnosticEngine &diags) {
   std::map<std::string, const ast::ModelDecl *> models;
   for (ast::ModelDecl &model : program.models) {
     auto [it, inserted] = models.emplace(model.name, &model);

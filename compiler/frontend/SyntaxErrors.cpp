@@ -105,8 +105,8 @@ static unsigned widthOf(antlr4::Token *token) {
   if (token->getType() == antlr4::Token::EOF ||
       token->getType() == ModelParser::NL)
     return 1;
-  return std::max<size_t>(1, token->getStopIndex() - token->getStartIndex() +
-                                 1);
+  return std::max<size_t>(1,
+                          token->getStopIndex() - token->getStartIndex() + 1);
 }
 
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer *recognizer,

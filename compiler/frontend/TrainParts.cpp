@@ -35,7 +35,8 @@ ASTBuilder::dataSource(const std::vector<Arg> &args,
            std::nullopt;
   else
     return read.error(format, "expected a data format (csv, idx or tokens), "
-                              "found " + format.describe()),
+                              "found " +
+                                  format.describe()),
            std::nullopt;
 
   for (size_t i = 1; i < args.size(); ++i) {
@@ -59,10 +60,10 @@ ASTBuilder::dataSource(const std::vector<Arg> &args,
 
   size_t wanted = pathCount(source.kind);
   if (source.paths.size() != wanted) {
-    diags.error(format.loc, format.text + " data takes " +
-                                std::to_string(wanted) + " file" +
-                                (wanted > 1 ? "s (images, labels)" : "") +
-                                ", found " + std::to_string(source.paths.size()),
+    diags.error(format.loc,
+                format.text + " data takes " + std::to_string(wanted) +
+                    " file" + (wanted > 1 ? "s (images, labels)" : "") +
+                    ", found " + std::to_string(source.paths.size()),
                 format.length);
     return std::nullopt;
   }
@@ -96,9 +97,8 @@ void ASTBuilder::buildValidate(ModelParser::ValidateStmtContext *ctx,
   if (!split)
     return;
   if (*split <= 0 || *split >= 1) {
-    read.error(args[1].value,
-               "validation split must be in (0, 1), found " +
-                   args[1].value.text);
+    read.error(args[1].value, "validation split must be in (0, 1), found " +
+                                  args[1].value.text);
     return;
   }
   train.validate.kind = ast::ValidateKind::Split;
@@ -128,8 +128,8 @@ static std::string rangeText(double low, bool lowOpen, double high) {
   if (high == HUGE_VAL)
     std::snprintf(text, sizeof(text), "%s %g", lowOpen ? ">" : ">=", low);
   else
-    std::snprintf(text, sizeof(text), "in %s%g, %g)", lowOpen ? "(" : "[",
-                  low, high);
+    std::snprintf(text, sizeof(text), "in %s%g, %g)", lowOpen ? "(" : "[", low,
+                  high);
   return text;
 }
 
@@ -146,7 +146,7 @@ static void readInRange(ValueReader &read, const Value &v,
     return;
   }
   read.error(v, what + " must be " + rangeText(low, lowOpen, high) +
-                   ", found " + v.text);
+                    ", found " + v.text);
 }
 
 void ASTBuilder::applyOptimizerOption(ast::Optimizer &optimizer,
@@ -209,8 +209,10 @@ void ASTBuilder::buildClip(ModelParser::ClipStmtContext *ctx,
     return;
   }
   if (!ctx->threshold) {
-    diags.error(clip.loc, "clip " + std::string(ast::clipKindName(clip.kind)) +
-                              " needs a threshold, e.g. clip norm 1.0", 4);
+    diags.error(clip.loc,
+                "clip " + std::string(ast::clipKindName(clip.kind)) +
+                    " needs a threshold, e.g. clip norm 1.0",
+                4);
     return;
   }
   clip.threshold = -1;

@@ -61,8 +61,9 @@ void ValueReader::error(const Value &v, const std::string &message) {
     return;
   std::string param = "param '" + v.fromParam + "'";
   if (v.fromDefine)
-    diags.note(v.paramLoc, param + " is set to '" + v.text + "' by -D" +
-                               v.fromParam + "=" + v.text,
+    diags.note(v.paramLoc,
+               param + " is set to '" + v.text + "' by -D" + v.fromParam + "=" +
+                   v.text,
                v.fromParam.size());
   else
     diags.note(v.paramLoc, param + " is declared here", v.fromParam.size());
@@ -83,19 +84,17 @@ std::optional<double> ValueReader::number(const Value &v,
   return std::nullopt;
 }
 
-std::optional<int64_t> ValueReader::integer(const Value &v,
-                                            const std::string &what,
-                                            int64_t min) {
+std::optional<int64_t>
+ValueReader::integer(const Value &v, const std::string &what, int64_t min) {
   int64_t result;
   if (v.kind != ValueKind::Number ||
       llvm::StringRef(v.text).getAsInteger(10, result)) {
-    error(v, "expected a whole number for " + what + ", found " +
-                 v.describe());
+    error(v, "expected a whole number for " + what + ", found " + v.describe());
     return std::nullopt;
   }
   if (result < min) {
-    error(v, what + " must be at least " + std::to_string(min) +
-                 ", found " + v.text);
+    error(v, what + " must be at least " + std::to_string(min) + ", found " +
+                 v.text);
     return std::nullopt;
   }
   return result;

@@ -25,13 +25,13 @@ enum class ValueKind { Number, Name, String, Dims, List, Call, Invalid };
 /// One value as written (or as substituted from a param).
 struct Value {
   ValueKind kind = ValueKind::Name;
-  std::string text;          ///< source spelling; unquoted for strings
-  std::vector<Value> items;  ///< List elements, Dims parts, Call argument
+  std::string text;         ///< source spelling; unquoted for strings
+  std::vector<Value> items; ///< List elements, Dims parts, Call argument
   ast::SourceLoc loc;
-  unsigned length = 1;       ///< characters to underline
-  std::string fromParam;     ///< the param this came from, or empty
-  ast::SourceLoc paramLoc;   ///< where that param is declared
-  bool fromDefine = false;   ///< the param's value was set by -D
+  unsigned length = 1;     ///< characters to underline
+  std::string fromParam;   ///< the param this came from, or empty
+  ast::SourceLoc paramLoc; ///< where that param is declared
+  bool fromDefine = false; ///< the param's value was set by -D
 
   /// "number 3", "name relu", ... for "found ..." in messages.
   std::string describe() const;
