@@ -107,6 +107,9 @@ Value *GraphLowering::read(const Node *n, const Index &idx) {
   case StorageKind::Inline:
     return evalElementwise(*this, n, idx);
   case StorageKind::Buffer:
+    if (Value *v = scalars_.lookup(n))
+      return v;
+    break;
   case StorageKind::Alias:
     break;
   }
@@ -188,8 +191,14 @@ Error GraphLowering::lower() {
                                "codegen: no lowering for op '%s' (%%%s)",
                                ir::opName(n->kind), n->name.c_str());
   emitArena();
-  for (const Node *n : order_)
+  for (const Node *n : order_) {
     emitNode(n);
+    // A single-element result is read back once and then used from a
+    // register, so loops that broadcast it (clip factors, loss scales) need
+    // not reload it past their stores.
+    if (n->type.numElements(2) == 1)
+      scalars_[n] = b.CreateLoad(elemType(n), address(n, i64(0)));
+  }
   emitOutputs();
   return Error::success();
 }
