@@ -45,9 +45,11 @@ RunResult Trainer::run(TrainState &state) {
   auto start = std::chrono::steady_clock::now();
   if (settings.keepLastGood)
     result.lastGood = state;
-  while (state.epoch < settings.epochs && runEpoch(state, result))
+  while (state.epoch < settings.epochs && !stopRequested() &&
+         runEpoch(state, result))
     if (settings.keepLastGood)
       result.lastGood = state;
+  result.interrupted = !result.diverged && stopRequested();
   result.seconds = secondsSince(start);
   return result;
 }
@@ -60,7 +62,8 @@ bool Trainer::runEpoch(TrainState &state, RunResult &result) {
   batcher.beginEpoch(rng);
   state.rng = rng.position();
   for (int64_t index = 0; index < batcher.batchCount(); ++index)
-    if (!runStep(state, index, totals, result))
+    if ((index > 0 && stopRequested()) ||
+        !runStep(state, index, totals, result))
       return false;
   ++state.epoch;
   EpochRecord record = finishEpoch(state, totals, result);

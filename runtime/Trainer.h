@@ -19,6 +19,7 @@
 #include "gradc_runtime.h"
 
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <optional>
 
@@ -33,6 +34,8 @@ struct RunSettings {
   bool progressBar = false;  ///< live bar on stderr
   bool keepLastGood = false; ///< snapshot the state after each epoch
   std::vector<float> hyper;
+  /// When set, a non-zero value ends the run after the current step.
+  const volatile sig_atomic_t *stop = nullptr;
 };
 
 struct RunResult {
@@ -42,6 +45,7 @@ struct RunResult {
   GradientLog log;
   std::optional<TrainState> lastGood; ///< state after the last full epoch
   double seconds = 0;
+  bool interrupted = false; ///< ended early by RunSettings::stop
 };
 
 class Trainer {
@@ -66,6 +70,7 @@ private:
   };
 
   bool runEpoch(TrainState &state, RunResult &result);
+  bool stopRequested() const { return settings.stop && *settings.stop; }
   bool runStep(TrainState &state, int64_t index, EpochTotals &totals,
                RunResult &result);
   int64_t countCorrect(TrainState &state, int64_t rows);

@@ -42,6 +42,7 @@
 #ifndef GRADC_RUNTIME_H
 #define GRADC_RUNTIME_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -93,6 +94,48 @@ void gradc_rt_free_buffers(float **buffers);
  *  message on stderr. */
 int gradc_rt_init_params(const char *config_json, float **params, float **state,
                          uint64_t seed);
+
+/** An interactive training session, as gradi's REPL drives it: the data,
+ *  parameters, optimizer state and history live across calls, so training
+ *  continues where it stopped and the model can be swapped for a recompiled
+ *  one. Every function prints what it reports (stdout) or its error
+ *  (stderr) and returns 0 on success, 1 after a user error. */
+typedef struct gradc_session gradc_session;
+
+/** Loads the data `model`'s config names and initializes the parameters
+ *  with its seed. NULL after a message on stderr. */
+gradc_session *gradc_session_create(const gradc_model *model);
+void gradc_session_destroy(gradc_session *session);
+
+/** Switches to `model` (new entry points, new config, or both): parameters
+ *  and optimizer slots whose name and shape are unchanged keep their
+ *  values, new ones are initialized; data is reloaded when its sources or
+ *  shapes changed; hyperparameters take the new config's values. On error
+ *  the session is left as it was. */
+int gradc_session_set_model(gradc_session *session, const gradc_model *model);
+
+/** Trains `epochs` more epochs (the config's count when <= 0) from the
+ *  current state, printing one line per epoch. A non-zero *stop ends the
+ *  run after the current step. Returns 0, 1, 3 when training diverged (the
+ *  state goes back to the end of the last full epoch) or 4 when stopped. */
+int gradc_session_train(gradc_session *session, int64_t epochs,
+                        const volatile sig_atomic_t *stop);
+
+/** Prints the loss (and accuracy) of the current parameters on the
+ *  training and validation data. */
+int gradc_session_eval(gradc_session *session);
+
+/** Prints each parameter's gradient norm and clip factor of the last step,
+ *  then the gradient-health summary of the last gradc_session_train. */
+int gradc_session_grads(gradc_session *session);
+
+/** Initializes parameters and optimizer state anew and clears the history. */
+int gradc_session_reset(gradc_session *session);
+
+/** Writes the state as a checkpoint (see --save) or the history as a plot
+ *  (see --plot) to `path`. */
+int gradc_session_save(gradc_session *session, const char *path);
+int gradc_session_plot(gradc_session *session, const char *path);
 
 #ifdef __cplusplus
 }

@@ -1,20 +1,25 @@
-// gradi.cpp - JIT-compiles a .model file and trains it at once.
+// gradi.cpp - JIT-compiles a .model file and trains it, or opens the REPL.
 // SPDX-License-Identifier: MIT
 //
 // `gradi [compiler options] m.model [training options]`. Compiler options
 // (-D name=value, -O0..-O3, -march=/-mcpu=, --time-compile, --interp) are
 // taken wherever they appear; every other argument goes to the runtime's
 // training loop (--epochs, --history, --save, --on-nonfinite, ...).
+// `gradi [compiler options]` without a file is the interactive session of
+// docs/gradi.md: on a terminal with line editing, else reading stdin.
 
 #include "driver/DriverCodegen.h"
 #include "driver/DriverFrontend.h"
+#include "driver/DriverReplInput.h"
 #include "driver/DriverRun.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <iostream>
 #include <string>
 #include <vector>
+#include <unistd.h>
 
 using namespace gradc::driver;
 
@@ -76,15 +81,34 @@ GradiArgs splitArguments(int argc, char **argv) {
   return args;
 }
 
+int runRepl(const GradiArgs &args) {
+  if (args.run.runtimeArgs.size() > 1 ||
+      args.run.engine == EngineKind::Interpreter) {
+    llvm::errs() << "usage: gradi [compiler options] m.model "
+                    "[training options]\n"
+                    "       gradi [-D name=value] [-O0..-O3] [-march=cpu]\n";
+    return ExitUserError;
+  }
+  auto overrides = parseDefines(args.defines, llvm::errs());
+  if (!overrides) {
+    llvm::consumeError(overrides.takeError());
+    return ExitUserError;
+  }
+  ReplOptions options{std::move(*overrides), args.run.codegen,
+                      &replInterrupted};
+  ReplSession session(std::move(options), llvm::outs(), llvm::errs());
+  installInterruptHandler();
+  if (::isatty(STDIN_FILENO))
+    return runInteractive(session);
+  return runScript(session, std::cin);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   GradiArgs args = splitArguments(argc, argv);
-  if (args.modelFile.empty()) {
-    llvm::errs() << "usage: gradi [compiler options] m.model "
-                    "[training options]\n";
-    return ExitUserError;
-  }
+  if (args.modelFile.empty())
+    return runRepl(args);
   auto program = loadModelFile(args.modelFile, args.defines, llvm::errs());
   if (!program) {
     llvm::consumeError(program.takeError());
