@@ -17,6 +17,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 namespace gradc::frontend {
 
@@ -56,8 +57,15 @@ private:
   // BuildModel.cpp: models and layers.
   ast::ModelDecl buildModel(ModelParser::ModelDeclContext *ctx);
   std::optional<ast::Layer> buildLayer(ModelParser::LayerStmtContext *ctx);
-  bool applyPositional(ast::Layer &layer, const Value &v, unsigned &slot);
+  /// Applies the layer's arguments; gives the option keys it saw.
+  std::set<std::string>
+  applyArgs(ast::Layer &layer, const LayerInfo &info,
+            const std::vector<ModelParser::ArgContext *> &args);
+  /// The option a positional value stands for, or "" after an error.
+  std::string positionalKey(const LayerInfo &info, const Value &v,
+                            unsigned &slot);
   void applyLayerOption(ast::Layer &layer, const Arg &arg);
+  void setPadding(ast::Layer &layer, const Value &v);
   std::optional<ast::Activation> activation(const Value &v);
   std::optional<std::string> initializer(const Value &v);
   void nameLayers(ast::ModelDecl &model);

@@ -9,6 +9,7 @@
 #include "frontend/ASTBuilder.h"
 
 #include <map>
+#include <set>
 
 using namespace gradc;
 using namespace gradc::frontend;
@@ -110,11 +111,23 @@ ast::ModelDecl ASTBuilder::buildModel(ModelParser::ModelDeclContext *ctx) {
   return model;
 }
 
+/// A layer of this kind with the markers sema replaces: a conv2d must get
+/// a kernel, a pool's stride defaults to its pool size.
+static ast::Layer newLayer(const LayerInfo &info) {
+  ast::Layer layer;
+  layer.kind = info.kind;
+  if (layer.kind == LayerKind::Conv2D)
+    layer.kernel = {0, 0};
+  if (layer.kind == LayerKind::MaxPool2D) {
+    layer.pool = {2, 2};
+    layer.stride = {0, 0};
+  }
+  return layer;
+}
+
 std::optional<ast::Layer>
 ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
   std::string kind = ctx->kind->getText();
-  ast::Layer layer;
-  layer.loc = locOf(ctx->kind);
   const LayerInfo *info = nullptr;
   std::vector<std::string> spellings = {"input"};
   for (const LayerInfo &candidate : layerTable()) {
@@ -123,46 +136,48 @@ ASTBuilder::buildLayer(ModelParser::LayerStmtContext *ctx) {
       info = &candidate;
   }
   if (!info) {
-    reportUnknown(diags, layer.loc, kind.size(), "layer", kind, spellings);
+    reportUnknown(diags, locOf(ctx->kind), kind.size(), "layer", kind,
+                  spellings);
     return std::nullopt;
   }
-  layer.kind = info->kind;
-  // Markers that sema replaces: a conv2d needs a kernel, a pool's stride
-  // defaults to its pool size.
-  if (layer.kind == LayerKind::Conv2D)
-    layer.kernel = {0, 0};
-  if (layer.kind == LayerKind::MaxPool2D) {
-    layer.pool = {2, 2};
-    layer.stride = {0, 0};
-  }
+  ast::Layer layer = newLayer(*info);
+  layer.loc = locOf(ctx->kind);
   if (ctx->alias)
     layer.name = ctx->alias->getText();
 
   unsigned errorsBefore = diags.errorCount();
-  unsigned slot = 0;
-  bool trainableGiven = false;
-  for (ModelParser::ArgContext *argCtx : ctx->arg()) {
-    Arg arg = toArg(argCtx);
-    trainableGiven |= arg.key == "trainable";
-    if (arg.key.empty()) {
-      applyPositional(layer, arg.value, slot);
-      continue;
-    }
-    if (!contains(info->options, arg.key)) {
-      reportUnknown(diags, arg.keyLoc, arg.keyLength,
-                    std::string("option for ") + info->spelling, arg.key,
-                    info->options);
-      continue;
-    }
-    applyLayerOption(layer, arg);
-  }
+  std::set<std::string> given = applyArgs(layer, *info, ctx->arg());
   // Pre-trained vectors are frozen unless the layer says otherwise.
-  if (!layer.vectorsFile.empty() && !trainableGiven)
+  if (!layer.vectorsFile.empty() && !given.count("trainable"))
     layer.trainable = false;
   // A missing value is reported only when nothing else was wrong here.
   if (diags.errorCount() == errorsBefore)
     checkRequired(layer, *info);
   return layer;
+}
+
+std::set<std::string>
+ASTBuilder::applyArgs(ast::Layer &layer, const LayerInfo &info,
+                      const std::vector<ModelParser::ArgContext *> &args) {
+  std::set<std::string> given;
+  unsigned slot = 0;
+  for (ModelParser::ArgContext *argCtx : args) {
+    Arg arg = toArg(argCtx);
+    if (arg.key.empty())
+      arg.key = positionalKey(info, arg.value, slot);
+    else if (!contains(info.options, arg.key))
+      reportUnknown(diags, arg.keyLoc, arg.keyLength,
+                    std::string("option for ") + info.spelling, arg.key,
+                    info.options);
+    if (arg.key.empty() || !contains(info.options, arg.key))
+      continue;
+    if (!given.insert(arg.key).second) {
+      read.error(arg.value, arg.key + " is given twice for " + info.spelling);
+      continue;
+    }
+    applyLayerOption(layer, arg);
+  }
+  return given;
 }
 
 void ASTBuilder::checkRequired(const ast::Layer &layer, const LayerInfo &info) {
@@ -185,24 +200,16 @@ bool frontend::isPaddingWord(const Value &v) {
   return v.kind == ValueKind::Name && (v.text == "valid" || v.text == "same");
 }
 
-bool ASTBuilder::applyPositional(ast::Layer &layer, const Value &v,
-                                 unsigned &slot) {
-  const LayerInfo *info = findLayerInfo(layer.kind);
+std::string ASTBuilder::positionalKey(const LayerInfo &info, const Value &v,
+                                      unsigned &slot) {
   bool named = v.kind == ValueKind::Name || v.kind == ValueKind::Call;
-  if (named && contains(info->options, "padding") && isPaddingWord(v)) {
-    applyLayerOption(layer, {"padding", v.loc, v.length, v});
-    return true;
-  }
-  if (named && contains(info->options, "activation")) {
-    applyLayerOption(layer, {"activation", v.loc, v.length, v});
-    return true;
-  }
-  if (slot >= info->positional.size()) {
-    read.error(v, std::string("unexpected ") + v.describe() + " for " +
-                      info->spelling);
-    return false;
-  }
-  const std::string &key = info->positional[slot++];
-  applyLayerOption(layer, {key, v.loc, v.length, v});
-  return true;
+  if (named && contains(info.options, "padding") && isPaddingWord(v))
+    return "padding";
+  if (named && contains(info.options, "activation"))
+    return "activation";
+  if (slot < info.positional.size())
+    return info.positional[slot++];
+  read.error(v, std::string("unexpected ") + v.describe() + " for " +
+                    info.spelling);
+  return "";
 }

@@ -90,106 +90,78 @@ static std::optional<double> dropoutRate(ValueReader &read, const Value &v) {
 }
 
 void ASTBuilder::applyLayerOption(ast::Layer &layer, const Arg &arg) {
-  using Setter = std::function<void(ast::Layer &, const Value &)>;
+  using ast::Layer;
+  using Setter = std::function<void(const Value &)>;
+  // Setters by field type: each reads, range-checks and stores one value.
+  auto count = [&](const char *what, int64_t Layer::*field) -> Setter {
+    return [&, what, field](const Value &v) {
+      if (auto n = read.integer(v, what, 1))
+        layer.*field = *n;
+    };
+  };
+  auto extent = [&](const char *what, ast::Extent2 Layer::*field) -> Setter {
+    return [&, what, field](const Value &v) {
+      if (auto e = read.extent(v, what))
+        layer.*field = *e;
+    };
+  };
+  auto flag = [&](const char *what, bool Layer::*field) -> Setter {
+    return [&, what, field](const Value &v) {
+      if (auto b = read.boolean(v, what))
+        layer.*field = *b;
+    };
+  };
+  auto init = [&](std::string Layer::*field) -> Setter {
+    return [&, field](const Value &v) {
+      if (auto i = initializer(v))
+        layer.*field = *i;
+    };
+  };
+
   const std::map<std::string, Setter> setters = {
-      {"units",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto n = read.integer(v, "the number of units", 1))
-           l.units = *n;
-       }},
-      {"filters",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto n = read.integer(v, "the number of filters", 1))
-           l.units = *n;
-       }},
-      {"vocab",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto n = read.integer(v, "the vocabulary size", 1))
-           l.vocab = *n;
-       }},
-      {"dim",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto n = read.integer(v, "the embedding size", 1))
-           l.dim = *n;
-       }},
-      {"kernel",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto e = read.extent(v, "the kernel size"))
-           l.kernel = *e;
-       }},
-      {"stride",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto e = read.extent(v, "the stride"))
-           l.stride = *e;
-       }},
-      {"pool",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto e = read.extent(v, "the pool size"))
-           l.pool = *e;
-       }},
-      {"padding",
-       [&](ast::Layer &l, const Value &v) {
-         if (isPaddingWord(v))
-           l.padding = v.text == "same" ? ast::PaddingKind::Same
-                                        : ast::PaddingKind::Valid;
-         else
-           read.error(v, "expected valid or same for padding, found " +
-                             v.describe());
-       }},
+      {"units", count("the number of units", &Layer::units)},
+      {"filters", count("the number of filters", &Layer::units)},
+      {"vocab", count("the vocabulary size", &Layer::vocab)},
+      {"dim", count("the embedding size", &Layer::dim)},
+      {"kernel", extent("the kernel size", &Layer::kernel)},
+      {"stride", extent("the stride", &Layer::stride)},
+      {"pool", extent("the pool size", &Layer::pool)},
+      {"use_bias", flag("use_bias", &Layer::useBias)},
+      {"trainable", flag("trainable", &Layer::trainable)},
+      {"return_sequences", flag("return_sequences", &Layer::returnSequences)},
+      {"init", init(&Layer::kernelInit)},
+      {"kernel_init", init(&Layer::kernelInit)},
+      {"bias_init", init(&Layer::biasInit)},
+      {"recurrent_init", init(&Layer::recurrentInit)},
+      {"padding", [&](const Value &v) { setPadding(layer, v); }},
       {"rate",
-       [&](ast::Layer &l, const Value &v) {
+       [&](const Value &v) {
          if (auto r = dropoutRate(read, v))
-           l.rate = *r;
+           layer.rate = *r;
        }},
       {"activation",
-       [&](ast::Layer &l, const Value &v) {
+       [&](const Value &v) {
          if (auto a = activation(v))
-           l.activation = *a;
-       }},
-      {"init",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto i = initializer(v))
-           l.kernelInit = *i;
-       }},
-      {"kernel_init",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto i = initializer(v))
-           l.kernelInit = *i;
-       }},
-      {"bias_init",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto i = initializer(v))
-           l.biasInit = *i;
-       }},
-      {"recurrent_init",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto i = initializer(v))
-           l.recurrentInit = *i;
-       }},
-      {"use_bias",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto b = read.boolean(v, "use_bias"))
-           l.useBias = *b;
-       }},
-      {"trainable",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto b = read.boolean(v, "trainable"))
-           l.trainable = *b;
-       }},
-      {"return_sequences",
-       [&](ast::Layer &l, const Value &v) {
-         if (auto b = read.boolean(v, "return_sequences"))
-           l.returnSequences = *b;
+           layer.activation = *a;
        }},
       {"vectors",
-       [&](ast::Layer &l, const Value &v) {
+       [&](const Value &v) {
          if (auto s = read.string(v, "the vectors file"))
-           l.vectorsFile = resolvePath(*s);
+           layer.vectorsFile = resolvePath(*s);
        }},
   };
   auto it = setters.find(arg.key);
   assert(it != setters.end() && "layer table names an option with no setter");
-  it->second(layer, arg.value);
+  it->second(arg.value);
+}
+
+void ASTBuilder::setPadding(ast::Layer &layer, const Value &v) {
+  if (!isPaddingWord(v)) {
+    read.error(v, "expected valid or same for padding, found " + v.describe());
+    return;
+  }
+  layer.padding =
+      v.text == "same" ? ast::PaddingKind::Same : ast::PaddingKind::Valid;
 }
 
 void ASTBuilder::nameLayers(ast::ModelDecl &model) {
