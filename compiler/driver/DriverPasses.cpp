@@ -98,8 +98,31 @@ llvm::Expected<passes::ClipKind> clipKind(const std::string &name) {
                      "got '" + name + "'");
 }
 
+// `on=<layer>:<kind>[:<c>]+...`: per-layer rules, as `clip ... on <layer>`.
+llvm::Error readLayerRules(const PassOptions &options,
+                           passes::ClipConfig &cfg) {
+  std::string text = options.str("on", "");
+  llvm::SmallVector<llvm::StringRef, 4> specs;
+  llvm::StringRef(text).split(specs, '+', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef spec : specs) {
+    auto [layer, rest] = spec.split(':');
+    auto [kindName, threshold] = rest.split(':');
+    auto kind = clipKind(kindName.str());
+    if (!kind)
+      return kind.takeError();
+    passes::ClipRule rule{*kind, 0};
+    bool needsC = *kind != passes::ClipKind::None;
+    if (needsC && (!llvm::to_float(threshold, rule.threshold) ||
+                   !(rule.threshold > 0)))
+      return optionError("clip override '" + spec +
+                         "' needs a threshold > 0 after the kind");
+    cfg.layerRules[layer.str()] = rule;
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error clipPass(ir::Graph &graph, const PassOptions &options) {
-  if (auto err = options.checkKnown({"kind", "c"}))
+  if (auto err = options.checkKnown({"kind", "c", "on"}))
     return err;
   passes::ClipConfig cfg;
   auto kind = clipKind(options.str("kind", "norm"));
@@ -111,6 +134,8 @@ llvm::Error clipPass(ir::Graph &graph, const PassOptions &options) {
     return err;
   if (*kind != passes::ClipKind::None && !(cfg.defaultRule.threshold > 0))
     return optionError("clip threshold c must be > 0");
+  if (auto err = readLayerRules(options, cfg))
+    return err;
   passes::runClip(graph, cfg);
   return llvm::Error::success();
 }
@@ -145,7 +170,8 @@ llvm::Error adamPass(ir::Graph &graph, const PassOptions &options) {
 const PassInfo kPasses[] = {
     {"autodiff", "append the backward pass: grad.<param> outputs",
      autodiffPass},
-    {"clip", "clip gradients (kind=none|norm|global_norm|value, c=1.0)",
+    {"clip", "clip gradients (kind=none|norm|global_norm|value, c=1.0, "
+     "on=<layer>:<kind>[:<c>]+...)",
      clipPass},
     {"sgd", "SGD update (lr, momentum, nesterov)", sgdPass},
     {"adam", "Adam update (lr, beta1, beta2, eps)", adamPass},
