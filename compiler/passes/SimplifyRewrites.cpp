@@ -9,7 +9,9 @@
 #include "passes/SimplifyRewrites.h"
 
 #include "interp/Kernels.h"
+#include "ir/ShapeRules.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace gradc::passes {
@@ -88,6 +90,58 @@ Node *collapseChain(Node &node) {
   return &node;
 }
 
+// Dimensions without their leading 1s: reshapes between two such shapes
+// keep numpy broadcasting (which aligns trailing dimensions) unchanged.
+std::vector<int64_t> withoutLeadingOnes(const std::vector<int64_t> &dims) {
+  auto first =
+      std::find_if(dims.begin(), dims.end(), [](int64_t d) { return d != 1; });
+  return {first, dims.end()};
+}
+
+// broadcast_to(reshape(x)) broadcasts x itself when the reshape only added
+// or removed leading 1s.
+Node *broadcastIdentity(Node &node) {
+  if (Node *same = collapseChain(node))
+    return same;
+  Node *inner = node.operands[0];
+  if (inner->kind != OpKind::Reshape)
+    return nullptr;
+  Node *source = inner->operands[0];
+  if (withoutLeadingOnes(source->type.dims) !=
+      withoutLeadingOnes(inner->type.dims))
+    return nullptr;
+  node.operands[0] = source;
+  return &node;
+}
+
+// The broadcast shape of the operands is still the node's shape.
+bool keepsResultShape(const Node &node) {
+  std::vector<int64_t> dims, next;
+  for (const Node *operand : node.operands) {
+    if (!ir::broadcastDims(dims, operand->type.dims, next))
+      return false;
+    dims.swap(next);
+  }
+  return dims == node.type.dims;
+}
+
+// An explicit broadcast_to feeding a broadcasting op is redundant when the
+// op's result shape is the same without it.
+Node *dropExplicitBroadcasts(Node &node) {
+  bool changed = false;
+  for (Node *&operand : node.operands) {
+    if (operand->kind != OpKind::BroadcastTo)
+      continue;
+    Node *explicitBroadcast = operand;
+    operand = explicitBroadcast->operands[0];
+    if (keepsResultShape(node))
+      changed = true;
+    else
+      operand = explicitBroadcast;
+  }
+  return changed ? &node : nullptr;
+}
+
 Node *transposeIdentity(Node &node) {
   Node *inner = node.operands[0];
   std::vector<int64_t> perm = node.listAttr("perm");
@@ -140,16 +194,25 @@ Node *applyIdentity(Node &node) {
   case OpKind::Sub:
   case OpKind::Mul:
   case OpKind::Div:
-    return arithmeticIdentity(node);
+    if (Node *replacement = arithmeticIdentity(node))
+      return replacement;
+    return dropExplicitBroadcasts(node);
   case OpKind::Neg:
     if (node.operands[0]->kind == OpKind::Neg)
       return node.operands[0]->operands[0];
     return nullptr;
   case OpKind::Select:
-    return selectIdentity(node);
+    if (Node *replacement = selectIdentity(node))
+      return replacement;
+    return dropExplicitBroadcasts(node);
+  case OpKind::Maximum:
+  case OpKind::Minimum:
+  case OpKind::Greater:
+    return dropExplicitBroadcasts(node);
   case OpKind::Reshape:
-  case OpKind::BroadcastTo:
     return collapseChain(node);
+  case OpKind::BroadcastTo:
+    return broadcastIdentity(node);
   case OpKind::Transpose:
     return transposeIdentity(node);
   default:
