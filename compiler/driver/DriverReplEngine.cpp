@@ -99,7 +99,8 @@ void ReplEngine::reportChanges(const ModelPipeline &next,
     auto old = before.find(name);
     if (old == before.end() || old->second == value)
       continue;
-    out << name << ": " << old->second << " -> " << value;
+    out << name << ": " << llvm::format("%g", old->second) << " -> "
+        << llvm::format("%g", value);
     out << (compiled ? " (run-time value, no recompile)\n" : "\n");
   }
   if (jit && nextSig != signature && nextSig != jitSignature)
