@@ -4,8 +4,9 @@
 # Usage: tmux_session.py GRADI EXAMPLES WORKDIR. Starts a tmux server on a
 # socket in WORKDIR, runs gradi there with HOME=WORKDIR, types a session
 # key by key and prints what the terminal showed, for FileCheck: the
-# prompts, a line recalled with the up arrow, a :train stopped with Ctrl-C,
-# and the exit after Ctrl-D. Fails (status 1) when the screen does not reach
+# prompts, Ctrl-C dropping an open block, a line recalled with the up
+# arrow, a :train stopped with Ctrl-C, tab completion and the exit after
+# Ctrl-D. Fails (status 1) when the screen does not reach
 # an expected state within the time limit.
 import os
 import subprocess
@@ -37,6 +38,18 @@ def wait_for(text, seconds=120, count=1):
     sys.exit("timed out waiting for %r" % text)
 
 
+def wait_for_prompt(prompt="gradi>"):
+    """Waits until the last line on the screen is an empty prompt."""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        lines = [line for line in screen().splitlines() if line.strip()]
+        if lines and lines[-1].strip() == prompt:
+            return
+        time.sleep(0.05)
+    sys.stdout.write(screen())
+    sys.exit("timed out waiting for an empty %r prompt" % prompt)
+
+
 def type_line(line):
     tmux("send-keys", "-t", "repl", "-l", line)
     tmux("send-keys", "-t", "repl", "Enter")
@@ -56,6 +69,11 @@ try:
                  "  loss mse", "  optimizer sgd lr=0.01 momentum=0.9",
                  "  clip norm 1.0", "}"]:
         type_line(line)
+    # Ctrl-C at the prompt drops an open block.
+    type_line("model broken {")
+    wait_for_prompt("...>")
+    tmux("send-keys", "-t", "repl", "C-c")
+    wait_for_prompt()
     # A line recalled with the up arrow runs again.
     type_line(":show")
     wait_for("dense_2")
@@ -67,7 +85,10 @@ try:
     wait_for("/10000000  loss")
     tmux("send-keys", "-t", "repl", "C-c")
     wait_for("interrupted in epoch")
-    type_line(":grads")
+    # Tab completes a command.
+    tmux("send-keys", "-t", "repl", "-l", ":gra")
+    tmux("send-keys", "-t", "repl", "Tab")
+    tmux("send-keys", "-t", "repl", "Enter")
     wait_for("(global)")
     tmux("send-keys", "-t", "repl", "C-d")
     wait_for("gradi exited with status")
