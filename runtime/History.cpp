@@ -17,6 +17,10 @@ using nlohmann::json;
 namespace gradc::rt {
 namespace {
 
+/// `v` with the sign of a NaN cleared, so a NaN prints "nan" as in Keras; the
+/// NaN that 0 * inf or inf - inf produces on x86 has its sign bit set.
+double unsignedNaN(double v) { return std::isnan(v) ? std::fabs(v) : v; }
+
 /// (column name, value) pairs of one record, in CSV column order.
 std::vector<std::pair<std::string, double>> columnsOf(const History &history,
                                                       const EpochRecord &r) {
@@ -48,7 +52,8 @@ std::string csvText(const History &history) {
   for (const EpochRecord &record : history.epochs) {
     std::string line;
     for (const auto &[name, value] : columnsOf(history, record))
-      line += fmt::format("{}{:.9g}", line.empty() ? "" : ",", value);
+      line +=
+          fmt::format("{}{:.9g}", line.empty() ? "" : ",", unsignedNaN(value));
     text += line + "\n";
   }
   return text;
@@ -87,15 +92,16 @@ void writeHistory(const std::string &path, const History &history) {
 std::string formatEpochLine(const History &history, const EpochRecord &record,
                             int64_t totalEpochs) {
   std::string line = fmt::format("epoch {}/{}  loss {:.3e}", record.epoch,
-                                 totalEpochs, record.loss);
+                                 totalEpochs, unsignedNaN(record.loss));
   if (history.hasValidation)
-    line += fmt::format("  val_loss {:.3e}", record.valLoss);
+    line += fmt::format("  val_loss {:.3e}", unsignedNaN(record.valLoss));
   if (history.hasAccuracy)
     line += fmt::format("  accuracy {:.4f}", record.accuracy);
   if (history.hasAccuracy && history.hasValidation)
     line += fmt::format("  val_accuracy {:.4f}", record.valAccuracy);
-  line += fmt::format("  grad_norm {:.3g}  clipped {:.0f}%", record.gradNorm,
-                      record.clippedFraction * 100);
+  line +=
+      fmt::format("  grad_norm {:.3g}  clipped {:.0f}%",
+                  unsignedNaN(record.gradNorm), record.clippedFraction * 100);
   if (record.skippedSteps > 0)
     line += fmt::format("  skipped {}", record.skippedSteps);
   return line + fmt::format("  {:.2f}s", record.seconds);
