@@ -209,3 +209,29 @@ TEST(ClipFrozenTest, ParamWithoutGradientIsSkipped) {
   EXPECT_EQ(graph->output("norm.embedding_1.embeddings"), nullptr);
   EXPECT_TRUE(graph->outputs().empty());
 }
+
+// `clip global_norm 6.5 on dense_2` groups only dense_2's kernel and bias:
+// total sqrt(5^2 + 12^2) = 13, factor 0.5: [1.5, 2] and [0, 6]. dense_1
+// keeps the program-wide per-tensor rule: [0, 10] / 10 = [0, 1].
+TEST(ClipLayerGroupTest, GlobalNormOnOneLayer) {
+  auto graph = updateeval::parseOrDie(R"(graph @three {
+  %dense_1.kernel = param {layer = "dense_1"} : f32[2]
+  %dense_2.kernel = param {layer = "dense_2"} : f32[2]
+  %dense_2.bias = param {layer = "dense_2"} : f32[2]
+  %g1 = input : f32[2]
+  %g2 = input : f32[2]
+  %g3 = input : f32[2]
+  output "grad.dense_1.kernel" = %g1
+  output "grad.dense_2.kernel" = %g2
+  output "grad.dense_2.bias" = %g3
+})");
+  ClipConfig cfg = rule(ClipKind::Norm, 1);
+  cfg.layerRules["dense_2"] = {ClipKind::GlobalNorm, 6.5};
+  passes::runClip(*graph, cfg);
+  Bindings in{{"g1", {0, 10}}, {"g2", {3, 4}}, {"g3", {0, 12}}};
+  EXPECT_EQ(evalOutput(*graph, in, "grad.dense_1.kernel"), (Values{0, 1}));
+  EXPECT_EQ(evalOutput(*graph, in, "grad.dense_2.kernel"), (Values{1.5, 2}));
+  EXPECT_EQ(evalOutput(*graph, in, "grad.dense_2.bias"), (Values{0, 6}));
+  EXPECT_EQ(evalOutput(*graph, in, "scale.dense_2.bias").at(0), 0.5);
+  EXPECT_FLOAT_EQ(evalOutput(*graph, in, "scale.dense_1.kernel").at(0), 0.1);
+}
