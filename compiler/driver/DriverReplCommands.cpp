@@ -53,6 +53,9 @@ std::optional<PipelineStageKind> stageNamed(llvm::StringRef name) {
 } // namespace
 
 template <typename Action> void ReplSession::withSession(Action action) {
+  if (!engine.current())
+    return reportError("no train block: define one with "
+                       "`train <model> { ... }`");
   llvm::Expected<gradc_session *> session = engine.session(out);
   if (!session)
     return reportError(session.takeError());
@@ -164,9 +167,6 @@ void ReplSession::commandTrain(const std::string &epochs) {
       (llvm::StringRef(epochs).getAsInteger(10, count) || count <= 0))
     return reportError(":train takes a positive number of epochs, found '" +
                        epochs + "'");
-  if (!engine.current())
-    return reportError("no train block: define one with "
-                       "`train <model> { ... }`");
   if (options.stop)
     *options.stop = 0;
   withSession([&](gradc_session *s) {
