@@ -11,6 +11,7 @@
 #include "passes/Autodiff.h"
 #include "passes/GradientRules.h"
 
+#include <cassert>
 #include <unordered_map>
 #include <unordered_set>
 
