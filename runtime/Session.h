@@ -47,8 +47,8 @@ struct gradc_session {
   gradc::rt::ModelConfig config;
   std::unique_ptr<gradc::rt::SessionData> data;
   gradc::rt::TrainState state;
-  std::vector<float> hyper;            ///< "hyper" order
-  gradc::rt::History history;          ///< every epoch since the last reset
+  std::vector<float> hyper;   ///< "hyper" order
+  gradc::rt::History history; ///< every epoch since the last reset
   std::optional<gradc::rt::GradientLog> lastLog; ///< of the last train call
   gradc::rt::History lastHistory;                ///< of the last train call
 };

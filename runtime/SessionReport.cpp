@@ -33,9 +33,10 @@ int evaluateAll(gradc_session &session) {
     counter = std::make_unique<AccuracyCounter>(
         outputWidth(session.config, data.train), data.train.yWidth);
   int64_t batch = session.config.batch;
-  printEval("train", evaluate(session.model, params.data(), data.train, batch,
-                              counter.get()),
-            counter != nullptr);
+  printEval(
+      "train",
+      evaluate(session.model, params.data(), data.train, batch, counter.get()),
+      counter != nullptr);
   if (data.validation)
     printEval("validate",
               evaluate(session.model, params.data(), *data.validation, batch,
@@ -54,8 +55,8 @@ int printGrads(const gradc_session &session) {
     std::printf("%-24s %12.4e %10.4g\n", log.names[p].c_str(),
                 log.norms[p][last], log.scales[p][last]);
   std::printf("%-24s %12.4e\n", "(global)", log.globalNorm(last));
-  std::printf("%s", healthReport(session.config, log, session.lastHistory)
-                        .c_str());
+  std::printf("%s",
+              healthReport(session.config, log, session.lastHistory).c_str());
   return ExitOk;
 }
 

@@ -101,7 +101,8 @@ void ReplSession::reportErrorIf(llvm::Error error) {
     reportError(std::move(error));
 }
 
-void ReplSession::commandFile(const std::string &name, const std::string &path) {
+void ReplSession::commandFile(const std::string &name,
+                              const std::string &path) {
   if (path.empty())
     return reportError(name + " needs a file name");
   bool save = name == ":save";

@@ -24,8 +24,8 @@ llvm::Error editError(const std::string &message) {
 
 const std::vector<std::string> &activationWords() {
   static const std::vector<std::string> words = {
-      "linear", "relu", "leaky_relu", "elu",
-      "selu",   "sigmoid", "tanh",    "softmax"};
+      "linear", "relu",    "leaky_relu", "elu",
+      "selu",   "sigmoid", "tanh",       "softmax"};
   return words;
 }
 

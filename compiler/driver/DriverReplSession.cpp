@@ -9,6 +9,7 @@
 #include "driver/DriverReplSession.h"
 #include "driver/DriverReplEdits.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -89,8 +90,11 @@ bool ReplSession::commit(ReplSource next) {
     next.currentTrain = checked->trains.back().modelName;
   if (checked->trains.empty())
     engine.clear();
-  else if (llvm::Error error = engine.update(*checked, next.currentTrain, out))
-    return reportError(std::move(error)), false;
+  else if (llvm::Error error =
+               engine.update(*checked, next.currentTrain, out)) {
+    reportError(std::move(error));
+    return false;
+  }
   source = std::move(next);
   program = std::move(*checked);
   return true;
@@ -108,20 +112,20 @@ void ReplSession::reportError(llvm::Error error) {
   ++errors;
 }
 
+/// Completed on Tab besides train statements and layer names.
+static const char *const completedWords =
+    "param model train input layer as on from dense conv2d maxpool2d "
+    "dropout alpha_dropout flatten embedding lstm linear relu leaky_relu elu "
+    "selu sigmoid tanh softmax mse binary_crossentropy "
+    "categorical_crossentropy sparse_categorical_crossentropy sgd adam norm "
+    "global_norm value none csv idx tokens activation= init= units= lr= "
+    "momentum= nesterov= beta1= beta2= eps= target= :load :show :text :ir "
+    ":compile :train :eval :grads :reset :save :plot :help :quit";
+
 std::vector<std::string> ReplSession::completionWords() const {
-  std::vector<std::string> words = {
-      "param",   "model",     "train",      "input",        "layer",
-      "as",      "on",        "from",       "dense",        "conv2d",
-      "maxpool2d", "dropout", "alpha_dropout", "flatten",   "embedding",
-      "lstm",    "linear",    "relu",       "leaky_relu",   "elu",
-      "selu",    "sigmoid",   "tanh",       "softmax",      "mse",
-      "binary_crossentropy", "categorical_crossentropy",
-      "sparse_categorical_crossentropy", "sgd", "adam", "norm",
-      "global_norm", "value",  "none",      "csv",          "idx",
-      "tokens",  "activation=", "init=",    "lr=",          "momentum=",
-      ":load",   ":show",     ":ir",        ":compile",     ":train",
-      ":eval",   ":grads",    ":reset",     ":save",        ":plot",
-      ":text",   ":help",     ":quit"};
+  llvm::SmallVector<llvm::StringRef> split;
+  llvm::StringRef(completedWords).split(split, ' ');
+  std::vector<std::string> words(split.begin(), split.end());
   for (const std::string &word : trainStatementWords())
     words.push_back(word);
   if (program)

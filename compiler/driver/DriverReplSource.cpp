@@ -14,8 +14,7 @@ namespace gradc::driver {
 
 std::string firstWord(const std::string &line) {
   llvm::StringRef rest = llvm::StringRef(line).ltrim();
-  return rest.take_until([](char c) { return isspace(c) || c == '='; })
-      .str();
+  return rest.take_until([](char c) { return isspace(c) || c == '='; }).str();
 }
 
 std::pair<EntryKind, std::string> classifyEntry(const std::string &line) {

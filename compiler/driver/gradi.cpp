@@ -18,8 +18,8 @@
 
 #include <iostream>
 #include <string>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 using namespace gradc::driver;
 

@@ -14,7 +14,8 @@ text = sys.stdin.read()
 text = text[text.rfind(marker):] if marker in text else text
 losses = [float(m.group(1))
           for m in re.finditer(r"^epoch \d+/\d+  loss (\S+)", text, re.M)]
-if len(losses) >= 2 and losses[-1] < losses[0] / 10 and max(losses) <= losses[0]:
+falls = len(losses) >= 2 and losses[-1] < losses[0] / 10
+if falls and max(losses) <= losses[0]:
     print("loss falls over %d epochs: %.3e -> %.3e"
           % (len(losses), losses[0], losses[-1]))
     sys.exit(0)
