@@ -6,6 +6,7 @@
 // new output kind (IR, object, executable) adds an enumerator, an
 // llvm::cl value and a table entry, and nothing else changes.
 
+#include "driver/DriverEmit.h"
 #include "driver/DriverFrontend.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -22,9 +23,16 @@ namespace cl = llvm::cl;
 namespace {
 /// What gradc produces after the front end.
 enum class ActionKind {
-  SyntaxOnly, ///< -fsyntax-only: check and stop
-  EmitAST,    ///< --emit=ast
-  Compile,    ///< default: code generation
+  SyntaxOnly,  ///< -fsyntax-only: check and stop
+  EmitAST,     ///< --emit=ast
+  EmitIR,      ///< --emit=ir: forward graph after lowering
+  EmitGradIR,  ///< --emit=grad-ir: after autodiff
+  EmitOptIR,   ///< --emit=opt-ir: the whole optimized step
+  EmitLLVM,    ///< -emit-llvm, --emit=llvm
+  EmitAsm,     ///< -S, --emit=asm
+  EmitObject,  ///< -c
+  EmitHeader,  ///< -emit-header
+  Executable,  ///< default: a linked program that trains the model
 };
 } // namespace
 
@@ -43,29 +51,93 @@ static cl::list<std::string>
             cl::desc("Override a param declared in the file"),
             cl::cat(gradcCategory));
 
-static cl::opt<ActionKind>
-    emit("emit", cl::desc("Print one stage instead of compiling"),
-         cl::init(ActionKind::Compile),
-         cl::values(clEnumValN(ActionKind::EmitAST, "ast",
-                               "the checked AST with shapes and params")),
-         cl::cat(gradcCategory));
+static cl::opt<ActionKind> emit(
+    "emit", cl::desc("Print one stage instead of compiling"),
+    cl::init(ActionKind::Executable),
+    cl::values(
+        clEnumValN(ActionKind::EmitAST, "ast",
+                   "the checked AST with shapes and params"),
+        clEnumValN(ActionKind::EmitIR, "ir", "graph IR after lowering"),
+        clEnumValN(ActionKind::EmitGradIR, "grad-ir",
+                   "graph IR after autodiff"),
+        clEnumValN(ActionKind::EmitOptIR, "opt-ir",
+                   "graph IR of the whole optimized step"),
+        clEnumValN(ActionKind::EmitLLVM, "llvm", "LLVM IR"),
+        clEnumValN(ActionKind::EmitAsm, "asm", "assembly")),
+    cl::cat(gradcCategory));
+
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"),
+                                       cl::cat(gradcCategory));
+static cl::opt<bool> objectOnly("c", cl::desc("Write an object file"),
+                                cl::cat(gradcCategory));
+static cl::opt<bool> assemblyOnly("S", cl::desc("Write assembly"),
+                                  cl::cat(gradcCategory));
+static cl::opt<bool> emitLLVM("emit-llvm", cl::desc("Write LLVM IR"),
+                              cl::cat(gradcCategory));
+static cl::opt<bool> emitHeader("emit-header",
+                                cl::desc("Write a C header for the ABI"),
+                                cl::cat(gradcCategory));
+static cl::opt<std::string> optLevel("O", cl::Prefix, cl::init("2"),
+                                     cl::desc("Optimization level 0-3"),
+                                     cl::value_desc("n"),
+                                     cl::cat(gradcCategory));
+static cl::opt<std::string> cpuName("mcpu", cl::init("native"),
+                                    cl::desc("Target CPU (default: host)"),
+                                    cl::cat(gradcCategory));
+static cl::alias marchAlias("march", cl::aliasopt(cpuName),
+                            cl::desc("Alias for -mcpu"));
+static cl::opt<bool> timeCompile("time-compile",
+                                 cl::desc("Print the time of each stage"),
+                                 cl::cat(gradcCategory));
 
 static ActionKind chosenAction() {
   if (syntaxOnly)
     return ActionKind::SyntaxOnly;
-  return emit;
+  if (emit != ActionKind::Executable)
+    return emit;
+  if (emitHeader)
+    return ActionKind::EmitHeader;
+  if (emitLLVM)
+    return ActionKind::EmitLLVM;
+  if (assemblyOnly)
+    return ActionKind::EmitAsm;
+  if (objectOnly)
+    return ActionKind::EmitObject;
+  return ActionKind::Executable;
 }
 
-static int compileProgram(const ast::Program &) {
-  llvm::errs() << "gradc: error: code generation is not available in this "
-                  "build; use -fsyntax-only or --emit=ast\n";
-  return ExitUserError;
+/// The action that writes the artifact of `kind` with the codegen flags.
+static std::function<int(const ast::Program &)>
+compileTo(OutputKind kind, const CodegenOptions &options) {
+  return [kind, options](const ast::Program &program) {
+    std::string path = outputFile.empty()
+                           ? defaultOutputPath(inputFile, kind)
+                           : std::string(outputFile);
+    return emitCompiled(program, options, kind, path);
+  };
+}
+
+static std::function<int(const ast::Program &)>
+printStage(PipelineStageKind stage) {
+  return [stage](const ast::Program &program) {
+    return emitGraphs(program, stage, outputFile);
+  };
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(gradcCategory);
   cl::ParseCommandLineOptions(argc, argv, "gradc - .model compiler\n");
+
+  CodegenOptions options;
+  options.cpu = cpuName;
+  options.timeCompile = timeCompile;
+  if (!parseOptLevel(optLevel, options.optLevel)) {
+    llvm::errs() << "gradc: error: -O" << optLevel
+                 << ": expected an optimization level 0, 1, 2 or 3\n";
+    return ExitUserError;
+  }
 
   llvm::Expected<ast::Program> program =
       loadModelFile(inputFile, defines, llvm::errs());
@@ -79,7 +151,14 @@ int main(int argc, char **argv) {
       {ActionKind::SyntaxOnly, [](const ast::Program &) { return 0; }},
       {ActionKind::EmitAST,
        [](const ast::Program &p) { return emitAST(p, llvm::outs()); }},
-      {ActionKind::Compile, compileProgram},
+      {ActionKind::EmitIR, printStage(PipelineStageKind::Forward)},
+      {ActionKind::EmitGradIR, printStage(PipelineStageKind::Gradients)},
+      {ActionKind::EmitOptIR, printStage(PipelineStageKind::Optimized)},
+      {ActionKind::EmitLLVM, compileTo(OutputKind::LLVMIR, options)},
+      {ActionKind::EmitAsm, compileTo(OutputKind::Assembly, options)},
+      {ActionKind::EmitObject, compileTo(OutputKind::Object, options)},
+      {ActionKind::EmitHeader, compileTo(OutputKind::Header, options)},
+      {ActionKind::Executable, compileTo(OutputKind::Executable, options)},
   };
   return actions.at(chosenAction())(*program);
 }

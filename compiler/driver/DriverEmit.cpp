@@ -1,0 +1,78 @@
+// DriverEmit.cpp - prints pipeline stages and writes compiled artifacts.
+// SPDX-License-Identifier: MIT
+
+#include "driver/DriverEmit.h"
+#include "driver/DriverFrontend.h"
+
+#include "ir/Printer.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace gradc::driver {
+namespace {
+
+int reportError(llvm::Error err) {
+  llvm::errs() << "gradc: error: " << llvm::toString(std::move(err)) << "\n";
+  return ExitUserError;
+}
+
+void printGraphs(const ModelPipeline &pipeline, llvm::raw_ostream &os) {
+  for (const ir::Graph *graph :
+       {pipeline.train.get(), pipeline.eval.get(), pipeline.predict.get()}) {
+    if (!graph)
+      continue;
+    ir::printGraph(*graph, os);
+  }
+}
+
+} // namespace
+
+int emitGraphs(const ast::Program &program, PipelineStageKind stage,
+               const std::string &outputPath) {
+  auto pipeline = buildModelPipeline(program, stage);
+  if (!pipeline)
+    return reportError(pipeline.takeError());
+  if (outputPath.empty() || outputPath == "-") {
+    printGraphs(*pipeline, llvm::outs());
+    return ExitSuccess;
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream out(outputPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return reportError(llvm::createStringError(
+        ec, "cannot write '" + outputPath + "': " + ec.message()));
+  printGraphs(*pipeline, out);
+  return ExitSuccess;
+}
+
+int emitCompiled(const ast::Program &program, const CodegenOptions &options,
+                 OutputKind kind, const std::string &outputPath) {
+  auto pipeline = buildModelPipeline(program);
+  if (!pipeline)
+    return reportError(pipeline.takeError());
+  if (llvm::Error err =
+          emitArtifact(pipeline->graphs(), options, kind, outputPath))
+    return reportError(std::move(err));
+  return ExitSuccess;
+}
+
+std::string defaultOutputPath(const std::string &inputPath, OutputKind kind) {
+  llvm::StringRef stem = llvm::sys::path::stem(inputPath);
+  switch (kind) {
+  case OutputKind::Object:
+    return (stem + ".o").str();
+  case OutputKind::Assembly:
+    return (stem + ".s").str();
+  case OutputKind::LLVMIR:
+    return (stem + ".ll").str();
+  case OutputKind::Header:
+    return (stem + ".h").str();
+  case OutputKind::Executable:
+    return "a.out";
+  }
+  return "a.out";
+}
+
+} // namespace gradc::driver
