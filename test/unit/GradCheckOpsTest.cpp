@@ -9,10 +9,12 @@
 // disagree.
 
 #include "GradCheck.h"
+#include "passes/GradientRules.h"
 
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 
 namespace gradc::test {
 namespace {
@@ -242,6 +244,34 @@ std::vector<OpCase> allCases() {
     for (OpCase &c : family())
       cases.push_back(std::move(c));
   return cases;
+}
+
+// Builds the graph of `c` (without data) and returns the kinds it uses.
+std::set<ir::OpKind> kindsUsed(const OpCase &c) {
+  ir::Graph g(c.name);
+  Builder b(g);
+  Leaves leaves;
+  for (const LeafSpec &spec : c.leaves)
+    leaves.push_back(b.input(spec.name, {ir::ElemKind::F64, spec.dims}));
+  c.build(b, leaves);
+  std::set<ir::OpKind> kinds;
+  for (const auto &node : g.nodes())
+    kinds.insert(node->kind);
+  return kinds;
+}
+
+TEST(GradCheckOpsCoverage, EveryRuleHasACase) {
+  std::set<ir::OpKind> checked;
+  for (const OpCase &c : allCases())
+    for (ir::OpKind kind : kindsUsed(c))
+      checked.insert(kind);
+  const ir::OpKind everyKind[] = {
+#define GIR_OP(Kind, Name, Arity) ir::OpKind::Kind,
+#include "ir/Ops.def"
+  };
+  for (ir::OpKind kind : everyKind)
+    if (passes::findGradientRule(kind))
+      EXPECT_TRUE(checked.count(kind)) << ir::opName(kind) << " has no case";
 }
 
 class GradCheckOps : public ::testing::TestWithParam<OpCase> {};
