@@ -132,9 +132,9 @@ codegen::ModelGraphs ModelPipeline::graphs() const {
   return view;
 }
 
-llvm::Expected<ModelPipeline>
-buildModelPipeline(const ast::Program &program, PipelineStageKind stopAfter,
-                   const std::string &modelName) {
+llvm::Expected<ModelPipeline> buildModelPipeline(const ast::Program &program,
+                                                 PipelineStageKind stopAfter,
+                                                 const std::string &modelName) {
   const ast::TrainDecl *train = findTrainBlock(program, modelName);
   if (!train)
     return llvm::createStringError(

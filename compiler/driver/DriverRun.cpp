@@ -33,8 +33,7 @@ int trainProgram(const ast::Program &program, const RunOptions &options) {
 
   auto jit = jitModel(pipeline->graphs(), options.codegen);
   if (!jit) {
-    llvm::errs() << "gradi: error: " << llvm::toString(jit.takeError())
-                 << "\n";
+    llvm::errs() << "gradi: error: " << llvm::toString(jit.takeError()) << "\n";
     return ExitUserError;
   }
   return runModel((*jit)->model, options);

@@ -92,8 +92,10 @@ Node *LayerLowering::activate(const ast::Activation &act, Node *z) {
     return b_.leakyRelu(z, act.alpha);
   case ActivationKind::Elu:
     return b_.elu(z, act.alpha);
-  case ActivationKind::Selu:
-    return b_.mul(b_.elu(z, kSeluAlpha), b_.scalar(kSeluScale));
+  case ActivationKind::Selu: {
+    Node *elu = b_.elu(z, kSeluAlpha);
+    return b_.mul(elu, b_.scalar(kSeluScale));
+  }
   case ActivationKind::Sigmoid:
     return b_.sigmoid(z);
   case ActivationKind::Tanh:
@@ -125,7 +127,8 @@ Node *LayerLowering::conv2d(const Layer &layer, Node *x) {
 Node *LayerLowering::dropout(const Layer &layer, Node *x) {
   if (mode_ == LowerModeKind::Inference || layer.rate == 0)
     return x;
-  Node *mask = b_.dropoutMask(b_.step(), x->type, layer.rate, layer.name);
+  Node *step = b_.step();
+  Node *mask = b_.dropoutMask(step, x->type, layer.rate, layer.name);
   return b_.mul(x, mask);
 }
 
@@ -138,12 +141,15 @@ Node *LayerLowering::alphaDropout(const Layer &layer, Node *x) {
   double a = 1 / std::sqrt(keep * (1 + layer.rate * kAlphaDropoutValue *
                                            kAlphaDropoutValue));
   double shift = -a * kAlphaDropoutValue * layer.rate;
-  Node *scaled = b_.dropoutMask(b_.step(), x->type, layer.rate, layer.name);
+  Node *step = b_.step();
+  Node *scaled = b_.dropoutMask(step, x->type, layer.rate, layer.name);
   Node *kept = b_.mul(scaled, b_.scalar(keep)); // 1 kept, 0 dropped
   Node *dropped = b_.sub(b_.scalar(1), kept);
-  Node *mixed =
-      b_.add(b_.mul(x, kept), b_.mul(dropped, b_.scalar(kAlphaDropoutValue)));
-  return b_.add(b_.mul(mixed, b_.scalar(a)), b_.scalar(shift));
+  Node *keptPart = b_.mul(x, kept);
+  Node *droppedPart = b_.mul(dropped, b_.scalar(kAlphaDropoutValue));
+  Node *mixed = b_.add(keptPart, droppedPart);
+  Node *affine = b_.mul(mixed, b_.scalar(a));
+  return b_.add(affine, b_.scalar(shift));
 }
 
 Node *LayerLowering::lower(const Layer &layer, Node *x) {
@@ -177,14 +183,20 @@ Node *LayerLowering::lower(const Layer &layer, Node *x) {
 LayerLowering::CellState LayerLowering::lstmCell(Node *xt, CellState prev,
                                                  llvm::ArrayRef<Node *> ps,
                                                  int64_t units) {
-  Node *z =
-      b_.add(b_.add(b_.matmul(xt, ps[0]), b_.matmul(prev.h, ps[1])), ps[2]);
+  // One new node per argument list: the IR's order must not depend on the
+  // C++ compiler's order of evaluating function arguments.
+  Node *input = b_.matmul(xt, ps[0]);
+  Node *recurrent = b_.matmul(prev.h, ps[1]);
+  Node *z = b_.add(b_.add(input, recurrent), ps[2]);
   Node *in = b_.sigmoid(b_.slice(z, 1, 0, units));
   Node *forget = b_.sigmoid(b_.slice(z, 1, units, units));
   Node *cand = b_.tanh(b_.slice(z, 1, 2 * units, units));
   Node *out = b_.sigmoid(b_.slice(z, 1, 3 * units, units));
-  Node *c = b_.add(b_.mul(forget, prev.c), b_.mul(in, cand));
-  return {b_.mul(out, b_.tanh(c)), c};
+  Node *keep = b_.mul(forget, prev.c);
+  Node *write = b_.mul(in, cand);
+  Node *c = b_.add(keep, write);
+  Node *h = b_.mul(out, b_.tanh(c));
+  return {h, c};
 }
 
 // The LSTM is unrolled over its static sequence length: the graph stays a

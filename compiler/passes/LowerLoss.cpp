@@ -33,7 +33,9 @@ int64_t lastAxisSize(const Node *x) {
 /// mean over `divisor` elements.
 Node *batchMean(Builder &b, Node *perElement, int64_t divisor) {
   Node *total = b.reduceSum(perElement, allAxes(perElement));
-  Node *count = b.mul(b.batchSize(), b.scalar(double(divisor)));
+  Node *count = b.batchSize();
+  if (divisor != 1)
+    count = b.mul(count, b.scalar(double(divisor)));
   return b.div(total, count);
 }
 
@@ -48,12 +50,14 @@ Node *meanSquaredError(Builder &b, Node *prediction, Node *y) {
 Node *binaryCrossentropy(Builder &b, ActivationKind act, Node *logits,
                          Node *prediction, Node *y) {
   if (act == ActivationKind::Sigmoid) {
-    Node *perElement = b.sub(b.softplus(logits), b.mul(y, logits));
+    Node *softplus = b.softplus(logits);
+    Node *perElement = b.sub(softplus, b.mul(y, logits));
     return batchMean(b, perElement, lastAxisSize(y));
   }
   Node *one = b.scalar(1);
   Node *pos = b.mul(y, clippedLog(b, prediction));
-  Node *neg = b.mul(b.sub(one, y), clippedLog(b, b.sub(one, prediction)));
+  Node *notY = b.sub(one, y);
+  Node *neg = b.mul(notY, clippedLog(b, b.sub(one, prediction)));
   return batchMean(b, b.neg(b.add(pos, neg)), lastAxisSize(y));
 }
 
