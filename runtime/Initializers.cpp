@@ -16,6 +16,7 @@ namespace gradc::rt {
 namespace {
 
 constexpr double truncatedStddevFactor = .87962566103423978;
+constexpr double kDefaultUniformLimit = 0.05;
 
 void fillUniform(SplitMix64 &rng, double limit, float *out, int64_t count) {
   for (int64_t i = 0; i < count; ++i)
@@ -100,6 +101,8 @@ void initializeParam(const ParamSpec &param, SplitMix64 &rng, float *out) {
     return fillForgetBias(param, out);
   if (init == "orthogonal")
     return fillOrthogonal(param.shape, rng, out);
+  if (init == "uniform") // Keras RandomUniform defaults, used by Embedding
+    return fillUniform(rng, kDefaultUniformLimit, out, count);
   if (init == "glorot_uniform") {
     double fans = double(requireFan(param, param.fanIn, "fan_in") +
                          requireFan(param, param.fanOut, "fan_out"));

@@ -58,6 +58,15 @@ TEST(RuntimeInit, HeUniformUsesFanInOnly) {
   EXPECT_NEAR(s.stddev, limit / std::sqrt(3.0), 0.01 * limit);
 }
 
+// Keras' Embedding default: RandomUniform(-0.05, 0.05), independent of fans.
+TEST(RuntimeInit, UniformIsKerasEmbeddingDefault) {
+  Stats s = drawStats("uniform", {1000, 50}, 1000, 50);
+  EXPECT_GE(s.low, -0.05);
+  EXPECT_LT(s.high, 0.05);
+  EXPECT_GT(s.high, 0.99 * 0.05);
+  EXPECT_NEAR(s.stddev, 0.05 / std::sqrt(3.0), 0.0005);
+}
+
 TEST(RuntimeInit, TruncatedNormalsHaveTheirNominalStddev) {
   double he = std::sqrt(2.0 / 100);
   Stats s = drawStats("he_normal", {100, 400}, 100, 400);
