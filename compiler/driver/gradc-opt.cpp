@@ -34,6 +34,7 @@ struct Options {
   std::string input;
   bool verifyOnly = false;
   bool interpret = false;
+  bool printAfterAll = false;
   std::vector<std::pair<const driver::PassInfo *, std::string>> passes;
   std::vector<std::string> feeds;
   int64_t batch = -1, step = 1;
@@ -44,6 +45,7 @@ void printHelp() {
   llvm::outs() << "usage: gradc-opt <in.gir | -> [options] [--<pass>...]\n"
                << "  --verify-only        parse and verify, print nothing\n"
                << "  --interpret          run the graph, print its outputs\n"
+               << "  --print-after-all    IR after each pass, on stderr\n"
                << "  --feed name=v1,v2    a leaf's values (with --interpret)\n"
                << "  --batch N --step K --seed S   run settings\n"
                << "passes (run in command-line order):\n";
@@ -73,6 +75,8 @@ llvm::Error parseFlag(int argc, char **argv, int &i, Options &opts) {
     opts.verifyOnly = true;
   else if (arg == "--interpret")
     opts.interpret = true;
+  else if (arg == "--print-after-all")
+    opts.printAfterAll = true;
   else if (arg == "--feed")
     opts.feeds.push_back(value().str());
   else if (arg == "--batch")
@@ -102,8 +106,24 @@ llvm::Error reportVerifier(const ir::Graph &graph, llvm::StringRef file,
   return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
 }
 
+std::string graphText(const ir::Graph &graph) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  ir::printGraph(graph, os);
+  return text;
+}
+
+// Prints the IR after `pass` to stderr, or "(unchanged)" when the pass left
+// the text as it was.
+void printAfter(llvm::StringRef pass, const std::string &before,
+                const std::string &after) {
+  llvm::errs() << "// ----- IR after --" << pass << " -----\n";
+  llvm::errs() << (before == after ? "(unchanged)\n" : after);
+}
+
 llvm::Error runPasses(ir::Graph &graph, const Options &opts) {
   for (const auto &[pass, optionText] : opts.passes) {
+    std::string before = opts.printAfterAll ? graphText(graph) : "";
     auto options = driver::PassOptions::parse(optionText);
     if (!options)
       return options.takeError();
@@ -111,6 +131,8 @@ llvm::Error runPasses(ir::Graph &graph, const Options &opts) {
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "error: --" + pass->name + ": " +
                                          llvm::toString(std::move(err)));
+    if (opts.printAfterAll)
+      printAfter(pass->name, before, graphText(graph));
     std::string when = "after --" + pass->name.str() + ": ";
     if (auto err = reportVerifier(graph, opts.input, when))
       return err;
