@@ -9,8 +9,9 @@
 // every block trains in the same numeric regime (a diverging run would
 // otherwise time NaN arithmetic). The batch comes from raw little-endian f32
 // files (--x, --y) or, without them, from a fixed pseudo-random pattern.
-// One JSON line goes to stdout: compile times of each stage, microseconds
-// per step of each block, and the loss after the last step.
+// One JSON line goes to stdout: compile times of each stage, wall and CPU
+// microseconds per step of each block, the fastest of many short blocks,
+// and the loss after the last step.
 
 #include "driver/DriverCodegen.h"
 #include "driver/DriverFrontend.h"
@@ -22,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -168,6 +170,7 @@ BlockTime timeBlock(const gradc_model &model, StepState &s,
 
 int run(const BenchArgs &args) {
   Clock::time_point start = Clock::now();
+  double cpuStart = cpuSeconds();
   auto program = driver::loadModelFile(args.modelFile, args.defines,
                                        llvm::errs());
   if (!program) {
@@ -187,6 +190,7 @@ int run(const BenchArgs &args) {
     return 1;
   }
   double jitSeconds = secondsSince(start) - frontend - passes;
+  double compileCpu = cpuSeconds() - cpuStart;
   const gradc_model &model = (*jit)->model;
 
   nlohmann::json config = nlohmann::json::parse(model.config_json);
@@ -215,7 +219,8 @@ int run(const BenchArgs &args) {
   out["compile_s"] = {{"frontend", frontend},
                       {"passes", passes},
                       {"jit", jitSeconds},
-                      {"total", frontend + passes + jitSeconds}};
+                      {"total", frontend + passes + jitSeconds},
+                      {"total_cpu", compileCpu}};
   out["steps_per_block"] = steps;
   for (int b = 0; b < args.blocks; ++b) {
     BlockTime t = timeBlock(model, state, config, x.data(), y.data(), batch,
@@ -223,6 +228,21 @@ int run(const BenchArgs &args) {
     out["us_per_step"].push_back(1e6 * t.wall / double(steps));
     out["cpu_us_per_step"].push_back(1e6 * t.cpu / double(steps));
   }
+  // Best of many short blocks of about 0.3 ms: on a loaded machine some of
+  // them run without being preempted, and the fastest is the step's cost.
+  int64_t shortSteps = std::max<int64_t>(1, int64_t(3e-4 * steps / seconds));
+  std::vector<double> best;
+  Clock::time_point shortStart = Clock::now();
+  while (best.size() < 2000 && secondsSince(shortStart) < 6 * args.seconds)
+    best.push_back(1e6 *
+                   timeBlock(model, state, config, x.data(), y.data(), batch,
+                             shortSteps)
+                       .wall /
+                   double(shortSteps));
+  std::sort(best.begin(), best.end());
+  out["best_us_per_step"] = best.front();
+  out["p10_us_per_step"] = best[best.size() / 10];
+  out["short_blocks"] = best.size();
   out["final_loss"] = state.metrics.empty() ? NAN : state.metrics[0];
   std::printf("%s\n", out.dump().c_str());
   gradc_rt_free_buffers(state.params);

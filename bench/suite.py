@@ -109,8 +109,8 @@ def gemm_ceiling(threads):
     best = None
     for _ in range(2):
         r = run_json(cmd, thread_env(threads))
-        if r and (best is None or r["torch_square_gflops"] >
-                  best["torch_square_gflops"]):
+        if r and (best is None or r["ceiling_gflops"] >
+                  best["ceiling_gflops"]):
             best = r
     return best
 
@@ -133,6 +133,8 @@ def timed(cmd, env=None, cwd=None):
 
 def aot_compile(args, case):
     gradc = os.path.join(args.build, "bin/gradc")
+    if not os.path.exists(gradc):
+        return None
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [gradc, case[1], "-o", os.path.join(tmp, "model")]
         cmd += ["-D" + d for d in case[2]]
@@ -166,12 +168,15 @@ def summarize(runs):
                                for r in results]),
             "wall_us": summary([statistics.median(r["us_per_step"])
                                 for r in results]),
+            "best_us": summary([r["best_us_per_step"] for r in results]),
             "final_loss": results[-1].get("final_loss"),
             "load": summary([r["load"] for r in results]),
         }
         if system == "gradc":
             out[system]["jit_s"] = summary(
                 [r["compile_s"]["total"] for r in results])
+            out[system]["jit_cpu_s"] = summary(
+                [r["compile_s"]["total_cpu"] for r in results])
             out[system]["jit_stages"] = results[-1]["compile_s"]
     return out
 
@@ -184,26 +189,29 @@ def fmt_stat(s, scale=1.0, digits=1):
 
 
 def table(results):
-    lines = ["| case | thr | system | us/step CPU min/med/max | wall med "
-             "| samples/s | GFLOP/s | % ceiling | peer/gradc |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| case | thr | system | us/step CPU min/med/max | best wall "
+             "us/step min/med/max | samples/s | GFLOP/s | % ceiling "
+             "| peer/gradc CPU | peer/gradc best |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for entry in results["cases"]:
         s = entry["systems"]
         if "gradc" not in s:
             continue
         base = s["gradc"]["cpu_us"]["median"]
+        base_best = s["gradc"]["best_us"]["median"]
         ceiling = results["gemm"].get(str(entry["threads"]), {}).get(
-            "torch_square_gflops")
+            "ceiling_gflops")
         for system, v in s.items():
             med = v["cpu_us"]["median"]
             gflops = STEP_FLOPS[entry["peer"]] / (med * 1e3)
             pct = "%.0f%%" % (100 * gflops / ceiling) if ceiling else "n/a"
-            lines.append("| %s | %d | %s | %s | %.0f | %.0f | %.2f | %s | %s |"
+            ratio = lambda a, b: "%.2fx" % (a / b) if system != "gradc" else ""
+            lines.append("| %s | %d | %s | %s | %s | %.0f | %.2f | %s | %s | %s |"
                          % (entry["name"], entry["threads"], system,
-                            fmt_stat(v["cpu_us"]), v["wall_us"]["median"],
+                            fmt_stat(v["cpu_us"]), fmt_stat(v["best_us"]),
                             entry["batch"] * 1e6 / med, gflops, pct,
-                            "%.2fx" % (med / base) if system != "gradc"
-                            else ""))
+                            ratio(med, base),
+                            ratio(v["best_us"]["median"], base_best)))
     return "\n".join(lines)
 
 
