@@ -101,8 +101,8 @@ llvm::Error reportVerifier(const ir::Graph &graph, llvm::StringRef file,
     return llvm::Error::success();
   std::string text;
   for (const std::string &message : messages)
-    text += (text.empty() ? "" : "\n") + file.str() + ": error: " +
-            when.str() + message;
+    text += (text.empty() ? "" : "\n") + file.str() + ": error: " + when.str() +
+            message;
   return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
 }
 

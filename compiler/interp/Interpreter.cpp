@@ -104,10 +104,9 @@ llvm::Expected<Tensor> Interpreter::leafValue(const ir::Node &node) const {
   bool fits = it->second.type == node.type &&
               (!node.type.hasBatchDim() || it->second.batch == ctx_.batch);
   if (!fits)
-    return kernelError(node, "the value given has type " +
-                                 ir::formatType(it->second.type) +
-                                 " with batch " +
-                                 std::to_string(it->second.batch));
+    return kernelError(
+        node, "the value given has type " + ir::formatType(it->second.type) +
+                  " with batch " + std::to_string(it->second.batch));
   return it->second;
 }
 

@@ -49,8 +49,8 @@ ConvGeometry geometry(const ir::Node &node, const std::vector<int64_t> &x,
   if (stride.empty())
     stride = {1, 1};
   bool same = node.strAttr("padding", "valid") == "same";
-  ConvGeometry g{x[0], x[1], x[2], x[3], k[0], k[1], k[3],
-                 0,    0,    stride[0], stride[1], 0, 0};
+  ConvGeometry g{x[0], x[1], x[2],      x[3],      k[0], k[1], k[3],
+                 0,    0,    stride[0], stride[1], 0,    0};
   g.oh = ir::convOutputSize(g.h, g.kh, g.sh, same);
   g.ow = ir::convOutputSize(g.w, g.kw, g.sw, same);
   g.pt = same ? ir::samePadBefore(g.h, g.kh, g.sh) : 0;
@@ -86,8 +86,7 @@ Tensor conv2d(const ir::Node &node, Args args, const RunContext &ctx) {
   return y;
 }
 
-Tensor conv2dGradInput(const ir::Node &node, Args args,
-                       const RunContext &ctx) {
+Tensor conv2dGradInput(const ir::Node &node, Args args, const RunContext &ctx) {
   const Tensor &dy = *args[0], &k = *args[1];
   Tensor dx = Tensor::filled(node.type, ctx.batch);
   forEachTerm(geometry(node, dx.shape(), k.shape()),

@@ -1,5 +1,4 @@
-// KernelsLoss.cpp - reference kernels of log_softmax, one_hot, embeddings
-// and dropout masks.
+// KernelsLoss.cpp - reference kernels of losses, embeddings and dropout.
 // SPDX-License-Identifier: MIT
 //
 // Labels and indices travel as floats. one_hot of a label that is not an

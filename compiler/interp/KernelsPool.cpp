@@ -30,8 +30,8 @@ PoolGeometry poolGeometry(const ir::Node &node, const std::vector<int64_t> &x) {
   if (stride.empty())
     stride = pool;
   bool same = node.strAttr("padding", "valid") == "same";
-  PoolGeometry g{x[0], x[1], x[2], x[3], pool[0], pool[1], stride[0],
-                 stride[1], 0, 0, 0, 0};
+  PoolGeometry g{x[0],      x[1],      x[2], x[3], pool[0], pool[1],
+                 stride[0], stride[1], 0,    0,    0,       0};
   g.oh = ir::convOutputSize(g.h, g.ph, g.sh, same);
   g.ow = ir::convOutputSize(g.w, g.pw, g.sw, same);
   g.pt = same ? ir::samePadBefore(g.h, g.ph, g.sh) : 0;
@@ -79,15 +79,13 @@ llvm::Expected<Tensor> evalPool(const ir::Node &node, Args args,
   PoolGeometry g = poolGeometry(node, x.shape());
   Tensor out = Tensor::filled(node.type, ctx.batch);
   if (node.kind == ir::OpKind::MaxPool2D) {
-    forEachWindow(g, x, [&](int64_t from, int64_t to) {
-      out.data[to] = x.data[from];
-    });
+    forEachWindow(
+        g, x, [&](int64_t from, int64_t to) { out.data[to] = x.data[from]; });
     return out;
   }
   const Tensor &dy = *args[1];
-  forEachWindow(g, x, [&](int64_t from, int64_t to) {
-    out.data[from] += dy.data[to];
-  });
+  forEachWindow(
+      g, x, [&](int64_t from, int64_t to) { out.data[from] += dy.data[to]; });
   return out;
 }
 

@@ -79,8 +79,8 @@ Tensor transpose(const ir::Node &node, const Tensor &in,
 
 // Copies `small` into `big` at offset `begin` along `axis` (pad), or the
 // reverse (slice).
-Tensor moveWindow(const ir::Node &node, const Tensor &in,
-                  const RunContext &ctx, bool toBig) {
+Tensor moveWindow(const ir::Node &node, const Tensor &in, const RunContext &ctx,
+                  bool toBig) {
   Tensor out = Tensor::filled(node.type, ctx.batch);
   const Tensor &small = toBig ? in : out;
   const Tensor &big = toBig ? out : in;

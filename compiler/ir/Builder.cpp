@@ -118,9 +118,9 @@ Node *Builder::concat(std::vector<Node *> xs, int64_t axis) {
 }
 
 Node *Builder::matmul(Node *a, Node *b, bool transA, bool transB) {
-  return create(OpKind::MatMul, {a, b},
-                {{"transpose_a", int64_t(transA)},
-                 {"transpose_b", int64_t(transB)}});
+  return create(
+      OpKind::MatMul, {a, b},
+      {{"transpose_a", int64_t(transA)}, {"transpose_b", int64_t(transB)}});
 }
 
 Node *Builder::conv2d(Node *x, Node *kernel, std::vector<int64_t> stride,

@@ -112,8 +112,8 @@ Token Lexer::next() {
     return make(TokenKind::Eof, "", line, col);
   if (c == '%' || c == '@') {
     advance();
-    return lexName(c == '%' ? TokenKind::ValueName : TokenKind::GraphName,
-                   line, col);
+    return lexName(c == '%' ? TokenKind::ValueName : TokenKind::GraphName, line,
+                   col);
   }
   if (c == '"')
     return lexString(line, col);

@@ -16,14 +16,14 @@ namespace gradc::ir {
 
 enum class TokenKind {
   Eof,
-  Error,      ///< text holds the message
-  Ident,      ///< graph, output, input, f32, B, inf, nan, attribute keys
-  ValueName,  ///< %name, text without the %
-  GraphName,  ///< @name, text without the @
-  Integer,    ///< -12
-  Real,       ///< 0.5, 1e-07, -2.0
-  String,     ///< "text", unescaped, without quotes
-  Punct,      ///< one of { } [ ] , : =
+  Error,     ///< text holds the message
+  Ident,     ///< graph, output, input, f32, B, inf, nan, attribute keys
+  ValueName, ///< %name, text without the %
+  GraphName, ///< @name, text without the @
+  Integer,   ///< -12
+  Real,      ///< 0.5, 1e-07, -2.0
+  String,    ///< "text", unescaped, without quotes
+  Punct,     ///< one of { } [ ] , : =
 };
 
 struct Token {
@@ -31,8 +31,12 @@ struct Token {
   std::string text;
   unsigned line = 1, col = 1;
 
-  bool is(TokenKind k, llvm::StringRef t) const { return kind == k && text == t; }
-  bool isPunct(char c) const { return kind == TokenKind::Punct && text[0] == c; }
+  bool is(TokenKind k, llvm::StringRef t) const {
+    return kind == k && text == t;
+  }
+  bool isPunct(char c) const {
+    return kind == TokenKind::Punct && text[0] == c;
+  }
 };
 
 class Lexer {

@@ -38,11 +38,10 @@ public:
 
 private:
   llvm::Error error(const Token &at, const llvm::Twine &message) const {
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(), fileName_ + ":" +
-                                            std::to_string(at.line) + ":" +
-                                            std::to_string(at.col) +
-                                            ": error: " + message);
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   fileName_ + ":" + std::to_string(at.line) +
+                                       ":" + std::to_string(at.col) +
+                                       ": error: " + message);
   }
   llvm::Error expected(const llvm::Twine &what) const {
     if (tok_.kind == TokenKind::Error)
@@ -142,8 +141,8 @@ llvm::Error Parser::parseNode() {
   auto type = parseType();
   if (!type)
     return type.takeError();
-  pending.node = graph_->create(kind, {}, *type, std::move(attrs),
-                                nameTok.text, std::move(layer));
+  pending.node = graph_->create(kind, {}, *type, std::move(attrs), nameTok.text,
+                                std::move(layer));
   pending_.push_back(std::move(pending));
   return llvm::Error::success();
 }
@@ -176,7 +175,8 @@ llvm::Error Parser::parseAttrs(AttrMap &attrs, std::string &layer) {
     auto value = parseAttrValue();
     if (!value)
       return value.takeError();
-    bool duplicate = attrs.count(key.text) || (key.text == "layer" && !layer.empty());
+    bool duplicate =
+        attrs.count(key.text) || (key.text == "layer" && !layer.empty());
     if (duplicate)
       return error(key, "attribute '" + key.text + "' is given twice");
     if (key.text != "layer") {

@@ -23,8 +23,7 @@ int64_t intAttr(const AttrMap &attrs, const std::string &key,
   return fallback;
 }
 
-double realAttr(const AttrMap &attrs, const std::string &key,
-                double fallback) {
+double realAttr(const AttrMap &attrs, const std::string &key, double fallback) {
   const Attr *attr = findAttr(attrs, key);
   if (!attr)
     return fallback;

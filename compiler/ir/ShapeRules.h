@@ -24,7 +24,8 @@ bool hasDeclaredType(OpKind kind);
 /// with a declared type, `declared` must be non-null and is checked. The
 /// error message says which rule is broken ("operand shapes [3] and [4] do
 /// not broadcast"), without naming the node.
-llvm::Expected<Type> inferType(OpKind kind, llvm::ArrayRef<const Type *> operands,
+llvm::Expected<Type> inferType(OpKind kind,
+                               llvm::ArrayRef<const Type *> operands,
                                const AttrMap &attrs,
                                const Type *declared = nullptr);
 

@@ -25,8 +25,7 @@ inline const Attr *findAttr(const AttrMap &attrs, const std::string &key) {
   return it == attrs.end() ? nullptr : &it->second;
 }
 
-int64_t intAttr(const AttrMap &attrs, const std::string &key,
-                int64_t fallback);
+int64_t intAttr(const AttrMap &attrs, const std::string &key, int64_t fallback);
 double realAttr(const AttrMap &attrs, const std::string &key, double fallback);
 std::string strAttr(const AttrMap &attrs, const std::string &key,
                     const std::string &fallback);

@@ -86,7 +86,8 @@ llvm::Expected<Type> matmulRule(Operands ops, const AttrMap &attrs) {
   if (a.dims.size() != 2 || b.dims.size() != 2 || a.elem != b.elem)
     return shapeError("matmul needs two matrices of one element type, got " +
                       formatType(a) + " and " + formatType(b));
-  bool ta = intAttr(attrs, "transpose_a", 0), tb = intAttr(attrs, "transpose_b", 0);
+  bool ta = intAttr(attrs, "transpose_a", 0),
+       tb = intAttr(attrs, "transpose_b", 0);
   int64_t m = a.dims[ta ? 1 : 0], ka = a.dims[ta ? 0 : 1];
   int64_t kb = b.dims[tb ? 1 : 0], n = b.dims[tb ? 0 : 1];
   if (ka != kb)
@@ -154,7 +155,8 @@ llvm::Expected<Type> gatherRule(Operands ops) {
   if (table.dims.size() != 2 || table.hasBatchDim() ||
       table.elem != indices.elem)
     return shapeError("gather needs a [V,D] table of the indices' element "
-                      "type, got " + formatType(table));
+                      "type, got " +
+                      formatType(table));
   Type result = indices;
   result.dims.push_back(table.dims[1]);
   return result;

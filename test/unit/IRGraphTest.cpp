@@ -29,7 +29,8 @@ std::unique_ptr<Graph> sampleGraph() {
   Builder b(*g);
   Node *x = b.input("x", Type{ElemKind::F32, {kBatchDim, 4, 4, 1}});
   b.setLayer("conv");
-  Node *k = b.param("conv.kernel", Type{ElemKind::F32, {3, 3, 1, 2}}, "he_uniform");
+  Node *k =
+      b.param("conv.kernel", Type{ElemKind::F32, {3, 3, 1, 2}}, "he_uniform");
   Node *c = b.relu(b.conv2d(x, k, {1, 1}, "same"));
   Node *p = b.maxPool2D(c, {2, 2}, {2, 2}, "valid");
   b.setLayer("dense");

@@ -1,4 +1,4 @@
-// InterpKernelsTest.cpp - reference interpreter kernels against direct formulas.
+// InterpKernelsTest.cpp - interpreter kernels against direct formulas.
 // SPDX-License-Identifier: MIT
 //
 // Each test builds a one- or two-op graph with the builder, runs it in the
@@ -49,10 +49,10 @@ std::vector<double> runOut(const ir::Graph &graph,
 // y[n,i,j,o] = sum over di,dj,c of xp[n, i*s+di, j*s+dj, c] * k[di,dj,c,o]
 // with xp the input padded by (top, left) zeros before the image.
 std::vector<double> directConv(const std::vector<double> &x, int64_t h,
-                               int64_t w, int64_t c, const std::vector<double> &k,
-                               int64_t kh, int64_t kw, int64_t o, int64_t s,
-                               int64_t oh, int64_t ow, int64_t top,
-                               int64_t left) {
+                               int64_t w, int64_t c,
+                               const std::vector<double> &k, int64_t kh,
+                               int64_t kw, int64_t o, int64_t s, int64_t oh,
+                               int64_t ow, int64_t top, int64_t left) {
   std::vector<double> y(oh * ow * o, 0.0);
   for (int64_t i = 0; i < oh; ++i)
     for (int64_t j = 0; j < ow; ++j)
@@ -81,7 +81,8 @@ TEST(InterpKernels, Conv2DSameStrideTwoMatchesDirectSum) {
 
   std::vector<double> x = ramp(60, 0.37, 0.1), k = ramp(36, 0.91, 0.5);
   std::vector<double> want = directConv(x, 5, 6, 2, k, 3, 2, 3, 2, 3, 3, 1, 0);
-  std::vector<double> got = runOut(g, {{"x", tensor(xt, x)}, {"k", tensor(kt, k)}});
+  std::vector<double> got =
+      runOut(g, {{"x", tensor(xt, x)}, {"k", tensor(kt, k)}});
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i)
     EXPECT_NEAR(got[i], want[i], 1e-12) << "at " << i;
@@ -91,11 +92,12 @@ TEST(InterpKernels, Conv2DValidMatchesDirectSum) {
   ir::Graph g("conv");
   ir::Builder b(g);
   Type xt{F64, {1, 4, 4, 1}}, kt{F64, {3, 3, 1, 2}};
-  g.setOutput("out", b.conv2d(b.input("x", xt), b.param("k", kt), {1, 1},
-                              "valid"));
+  g.setOutput("out",
+              b.conv2d(b.input("x", xt), b.param("k", kt), {1, 1}, "valid"));
   std::vector<double> x = ramp(16, 0.5, 0), k = ramp(18, 0.3, 1);
   std::vector<double> want = directConv(x, 4, 4, 1, k, 3, 3, 2, 1, 2, 2, 0, 0);
-  std::vector<double> got = runOut(g, {{"x", tensor(xt, x)}, {"k", tensor(kt, k)}});
+  std::vector<double> got =
+      runOut(g, {{"x", tensor(xt, x)}, {"k", tensor(kt, k)}});
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i)
     EXPECT_NEAR(got[i], want[i], 1e-12);
@@ -113,7 +115,8 @@ TEST(InterpKernels, Conv2DGradientsAreAdjoints) {
   ir::Graph g("conv");
   ir::Builder b(g);
   Type xt{F64, {2, 5, 5, 2}}, kt{F64, {3, 3, 2, 2}}, yt{F64, {2, 3, 3, 2}};
-  ir::Node *x = b.input("x", xt), *k = b.param("k", kt), *dy = b.input("dy", yt);
+  ir::Node *x = b.input("x", xt), *k = b.param("k", kt),
+           *dy = b.input("dy", yt);
   g.setOutput("y", b.conv2d(x, k, {2, 2}, "same"));
   g.setOutput("dx", b.conv2dGradInput(dy, k, xt, {2, 2}, "same"));
   g.setOutput("dk", b.conv2dGradKernel(x, dy, kt, {2, 2}, "same"));
@@ -139,16 +142,16 @@ TEST(InterpKernels, MaxPoolTiesSendGradientToFirstMaximum) {
   g.setOutput("y", b.maxPool2D(x, {2, 2}, {2, 2}, "valid"));
   g.setOutput("out", b.maxPool2DGrad(x, dy, {2, 2}, {2, 2}, "valid"));
   // Windows: all equal; tie at the end; single maximum; NaN wins.
-  std::vector<double> xv = {7, 7, 1, 5,  //
-                            7, 7, 5, 2,  //
+  std::vector<double> xv = {7, 7, 1, 5,   //
+                            7, 7, 5, 2,   //
                             0, 9, 3, NAN, //
                             2, 1, 3, 3};
-  std::vector<double> got = runOut(
-      g, {{"x", tensor(xt, xv)}, {"dy", tensor(yt, {10, 20, 30, 40})}});
-  std::vector<double> want = {10, 0, 0, 20, //
-                              0,  0, 0, 0,  //
+  std::vector<double> got =
+      runOut(g, {{"x", tensor(xt, xv)}, {"dy", tensor(yt, {10, 20, 30, 40})}});
+  std::vector<double> want = {10, 0,  0, 20, //
+                              0,  0,  0, 0,  //
                               0,  30, 0, 40, //
-                              0,  0, 0, 0};
+                              0,  0,  0, 0};
   EXPECT_EQ(got, want);
 }
 
@@ -160,7 +163,8 @@ TEST(InterpKernels, BroadcastingFollowsNumpy) {
   g.setOutput("out", sum);
   ASSERT_EQ(sum->type.dims, (std::vector<int64_t>{2, 4, 3}));
   std::vector<double> av = {1, 2, 3, 4, 5, 6}, bv = {10, 20, 30, 40};
-  std::vector<double> got = runOut(g, {{"a", tensor(at, av)}, {"b", tensor(bt, bv)}});
+  std::vector<double> got =
+      runOut(g, {{"a", tensor(at, av)}, {"b", tensor(bt, bv)}});
   ASSERT_EQ(got.size(), 24u);
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 4; ++j)
@@ -178,7 +182,8 @@ TEST(InterpKernels, Norm2OfHugeF32ValuesDoesNotOverflow) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(std::isfinite(got[0]));
   EXPECT_NEAR(got[0] / 2e21, 1.0, 1e-6);
-  std::vector<double> tiny = runOut(g, {{"x", tensor(xt, {3e-30, 4e-30, 0, 0})}});
+  std::vector<double> tiny =
+      runOut(g, {{"x", tensor(xt, {3e-30, 4e-30, 0, 0})}});
   EXPECT_NEAR(tiny[0] / 5e-30, 1.0, 1e-6);
 }
 
@@ -186,10 +191,12 @@ TEST(InterpKernels, SelectNeverMixesBranches) {
   ir::Graph g("select");
   ir::Builder b(g);
   Type t{ElemKind::F32, {4}};
-  g.setOutput("out", b.select(b.input("c", t), b.input("a", t), b.input("b", t)));
-  std::vector<double> got = runOut(g, {{"c", tensor(t, {1, 0, 1, 0})},
-                                       {"a", tensor(t, {1, NAN, 3, INFINITY})},
-                                       {"b", tensor(t, {-INFINITY, 5, NAN, 6})}});
+  g.setOutput("out",
+              b.select(b.input("c", t), b.input("a", t), b.input("b", t)));
+  std::vector<double> got =
+      runOut(g, {{"c", tensor(t, {1, 0, 1, 0})},
+                 {"a", tensor(t, {1, NAN, 3, INFINITY})},
+                 {"b", tensor(t, {-INFINITY, 5, NAN, 6})}});
   EXPECT_EQ(got, (std::vector<double>{1, 5, 3, 6}));
 }
 
@@ -199,9 +206,10 @@ TEST(InterpKernels, MaximumMinimumClampPropagateNaN) {
   Type t{F64, {3}};
   ir::Node *x = b.input("x", t), *y = b.input("y", t);
   g.setOutput("out", b.concat({b.maximum(x, y), b.minimum(x, y),
-                               b.clamp(x, -1, 1), b.relu(x)}, 0));
-  std::vector<double> got =
-      runOut(g, {{"x", tensor(t, {NAN, 2, -3})}, {"y", tensor(t, {0, NAN, 1})}});
+                               b.clamp(x, -1, 1), b.relu(x)},
+                              0));
+  std::vector<double> got = runOut(
+      g, {{"x", tensor(t, {NAN, 2, -3})}, {"y", tensor(t, {0, NAN, 1})}});
   std::vector<bool> isNan;
   for (double v : got)
     isNan.push_back(std::isnan(v));
@@ -219,7 +227,8 @@ TEST(InterpKernels, F32ResultsAreRoundedPerOp) {
   ir::Builder b(g);
   Type t{ElemKind::F32, {}};
   g.setOutput("out", b.add(b.input("a", t), b.input("b", t)));
-  std::vector<double> got = runOut(g, {{"a", tensor(t, {0.1})}, {"b", tensor(t, {0.2})}});
+  std::vector<double> got =
+      runOut(g, {{"a", tensor(t, {0.1})}, {"b", tensor(t, {0.2})}});
   EXPECT_EQ(got[0], double(0.1f + 0.2f));
 }
 
