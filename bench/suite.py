@@ -126,7 +126,7 @@ def timed(cmd, env=None, cwd=None):
         field("System time (seconds)"))
     return {"status": out.returncode, "cpu_s": cpu,
             "wall": field("Elapsed (wall clock) time (h:mm:ss or m:ss)"),
-            "max_rss_kib": int(field("Maximum resident set size")),
+            "max_rss_kib": int(field("Maximum resident set size (kbytes)")),
             "stderr_tail": out.stderr.splitlines()[-30:-23]
             if out.returncode else []}
 
@@ -225,17 +225,23 @@ def main():
     parser.add_argument("--only", default="", help="case name prefix")
     parser.add_argument("--no-extras", action="store_true",
                         help="skip gemm ceiling, AOT and whole runs")
+    parser.add_argument("--whole-only", action="store_true",
+                        help="only the peak memory of whole training runs")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
                "load_start": os.getloadavg(), "gemm": {}, "cases": []}
-    if not args.no_extras:
+    if not args.no_extras and not args.whole_only:
         for threads in (1, 2):
             results["gemm"][str(threads)] = gemm_ceiling(threads)
             print("gemm", threads, results["gemm"][str(threads)], flush=True)
     for case in CASES:
         if not case[0].startswith(args.only):
+            continue
+        if args.whole_only:
+            results.setdefault("whole", {})[case[0]] = whole_runs(args, case)
+            print("whole", results["whole"][case[0]], flush=True)
             continue
         for threads in case[6]:
             entry = {"name": case[0], "peer": case[3], "threads": threads,
