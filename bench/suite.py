@@ -189,36 +189,67 @@ def fmt_stat(s, scale=1.0, digits=1):
 
 
 def table(results):
-    lines = ["| case | thr | system | us/step CPU min/med/max | best wall "
-             "us/step min/med/max | samples/s | GFLOP/s | % ceiling "
-             "| peer/gradc CPU | peer/gradc best |",
+    """Step figures; rates and % of ceiling use the best-wall median."""
+    lines = ["| case | thr | system | best wall us/step min/med/max "
+             "| CPU us/step min/med/max | samples/s | GFLOP/s | % ceiling "
+             "| peer/gradc (best) | peer/gradc (CPU) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for entry in results["cases"]:
         s = entry["systems"]
         if "gradc" not in s:
             continue
-        base = s["gradc"]["cpu_us"]["median"]
-        base_best = s["gradc"]["best_us"]["median"]
-        ceiling = results["gemm"].get(str(entry["threads"]), {}).get(
+        base = s["gradc"]
+        ceiling = (results["gemm"].get(str(entry["threads"])) or {}).get(
             "ceiling_gflops")
         for system, v in s.items():
-            med = v["cpu_us"]["median"]
-            gflops = STEP_FLOPS[entry["peer"]] / (med * 1e3)
+            best = v["best_us"]["median"]
+            gflops = STEP_FLOPS[entry["peer"]] / (best * 1e3)
             pct = "%.0f%%" % (100 * gflops / ceiling) if ceiling else "n/a"
-            ratio = lambda a, b: "%.2fx" % (a / b) if system != "gradc" else ""
-            lines.append("| %s | %d | %s | %s | %s | %.0f | %.2f | %s | %s | %s |"
-                         % (entry["name"], entry["threads"], system,
-                            fmt_stat(v["cpu_us"]), fmt_stat(v["best_us"]),
-                            entry["batch"] * 1e6 / med, gflops, pct,
-                            ratio(med, base),
-                            ratio(v["best_us"]["median"], base_best)))
+            ratio = lambda key: "%.1fx" % (v[key]["median"] /
+                                            base[key]["median"]) \
+                if system != "gradc" else ""
+            lines.append("| %s | %d | %s | %s | %s | %.0f | %.2f | %s | %s "
+                         "| %s |" % (entry["name"], entry["threads"], system,
+                                     fmt_stat(v["best_us"]),
+                                     fmt_stat(v["cpu_us"]),
+                                     entry["batch"] * 1e6 / best, gflops, pct,
+                                     ratio("best_us"), ratio("cpu_us")))
+    return "\n".join(lines)
+
+
+def wall_seconds(text):
+    parts = [float(p) for p in text.split(":")]
+    return sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+
+
+def extras_table(results):
+    lines = ["| case | JIT compile CPU s min/med/max | JIT wall s med "
+             "| AOT (gradc -o) CPU s min/med/max | AOT wall s med "
+             "| peak RSS gradi MiB | peak RSS torch MiB |",
+             "|---|---|---|---|---|---|---|"]
+    jit = {e["name"]: e["systems"].get("gradc", {}) for e in results["cases"]}
+    names = list(dict.fromkeys(list(jit) + list(results.get("whole", {}))))
+    for name in names:
+        g = jit.get(name, {})
+        aot = (results.get("aot") or {}).get(name) or []
+        cpu = summary([a["cpu_s"] for a in aot])
+        wall = summary([wall_seconds(a["wall"]) for a in aot])
+        whole = (results.get("whole") or {}).get(name, {})
+        rss = lambda k: "%.0f" % (whole[k]["max_rss_kib"] / 1024) \
+            if k in whole else "n/a"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            name, fmt_stat(g.get("jit_cpu_s"), digits=2),
+            "%.2f" % g["jit_s"]["median"] if g.get("jit_s") else "n/a",
+            fmt_stat(cpu, digits=2),
+            "%.2f" % wall["median"] if wall else "n/a",
+            rss("gradc"), rss("torch-eager")))
     return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--build", required=True)
-    parser.add_argument("--data", required=True)
+    parser.add_argument("--build")
+    parser.add_argument("--data")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=0.2)
@@ -227,8 +258,22 @@ def main():
                         help="skip gemm ceiling, AOT and whole runs")
     parser.add_argument("--whole-only", action="store_true",
                         help="only the peak memory of whole training runs")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
+    parser.add_argument("--render", nargs="*", default=None,
+                        help="print the tables of earlier result files "
+                             "(merged in order) and exit")
     args = parser.parse_args()
+    if args.render is not None:
+        merged = {"cases": [], "gemm": {}, "aot": {}, "whole": {}}
+        for path in args.render:
+            part = json.load(open(path))
+            merged["cases"] += part.get("cases", [])
+            for key in ("gemm", "aot", "whole"):
+                merged[key].update(part.get(key) or {})
+        print(table(merged))
+        print()
+        print(extras_table(merged))
+        return
 
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
                "load_start": os.getloadavg(), "gemm": {}, "cases": []}
@@ -258,6 +303,8 @@ def main():
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     print(table(results))
+    print()
+    print(extras_table(results))
 
 
 if __name__ == "__main__":
