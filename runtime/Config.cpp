@@ -139,6 +139,7 @@ void readTraining(const json &root, ModelConfig &config) {
   config.seed = seed.get<uint64_t>();
   config.shuffle = root.value("shuffle", true);
   config.initFrom = optionalString(root, "init_from");
+  config.inputIdLimit = root.value("input_id_limit", int64_t(0));
 }
 
 ModelConfig configOf(const json &root) {

@@ -69,6 +69,9 @@ struct ModelConfig {
   uint64_t seed = 0;
   bool shuffle = true;
   std::string initFrom;
+  /// When the input indexes an embedding: every input value must be an
+  /// integer id in [0, inputIdLimit); 0 means the input is not ids.
+  int64_t inputIdLimit = 0;
 };
 
 /// Reads and checks a JSON model description; throws UserError.

@@ -36,6 +36,22 @@ std::string rowLocation(const RawRows &raw, int64_t row) {
   return fmt::format("{}:{}", raw.path, raw.line[row]);
 }
 
+/// Inputs that index an embedding must be ids inside its vocabulary: the
+/// compiled gather reads the table without a bounds check.
+void checkInputIds(const RawRows &raw, int64_t limit) {
+  if (limit <= 0)
+    return;
+  for (int64_t i = 0; i < int64_t(raw.x.size()); ++i) {
+    float id = raw.x[i];
+    if (id == std::floor(id) && id >= 0 && id < float(limit))
+      continue;
+    throw UserError(rowLocation(raw, i / raw.width),
+                    fmt::format("input id {} is outside the embedding's "
+                                "vocabulary [0, {})",
+                                id, limit));
+  }
+}
+
 void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
                   int64_t classes) {
   float label = raw.target[row];
@@ -51,6 +67,7 @@ void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
 
 Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
   RawRows raw = readSource(source, config);
+  checkInputIds(raw, config.inputIdLimit);
   int64_t width = elementCount(config.xShape);
   if (raw.width != width)
     throw UserError(raw.path, fmt::format("rows have {} features, the model "

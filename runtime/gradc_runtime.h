@@ -35,6 +35,8 @@
  *   validate     same shape as data, or {split: fraction}, or null
  *   batch, epochs, seed, shuffle
  *   init_from    absolute path of a safetensors file, or null
+ *   input_id_limit  optional; when the input indexes an embedding, its
+ *                vocabulary size: inputs must be integer ids below it
  *   output_shape optional: per-row shape of predict's output; without it
  *                the runtime derives it from y_shape (and, for class
  *                labels, from the largest label in the training data)

@@ -84,6 +84,8 @@ std::string describeModelConfig(const ast::Program &program,
   config["epochs"] = train.epochs;
   config["seed"] = train.seed;
   config["shuffle"] = train.shuffle;
+  if (model.layers.front().kind == ast::LayerKind::Embedding)
+    config["input_id_limit"] = model.layers.front().vocab;
   config["init_from"] =
       train.initFrom.empty() ? json(nullptr) : json(train.initFrom);
   return config.dump(2);

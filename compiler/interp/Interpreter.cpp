@@ -9,6 +9,8 @@
 #include "interp/Interpreter.h"
 #include "ir/Printer.h"
 
+#include <set>
+
 namespace gradc::interp {
 
 using ir::OpKind;
@@ -122,10 +124,24 @@ llvm::Expected<Tensor> Interpreter::evalNode(const ir::Node &node) const {
   return result;
 }
 
+static std::set<const ir::Node *> usedNodes(const ir::Graph &graph) {
+  std::set<const ir::Node *> used;
+  for (const auto &node : graph.nodes())
+    used.insert(node->operands.begin(), node->operands.end());
+  for (const ir::GraphOutput &out : graph.outputs())
+    used.insert(out.value);
+  return used;
+}
+
 llvm::Expected<std::map<std::string, Tensor>> Interpreter::run() {
   ctx_.batch = batchSize();
   values_.clear();
+  std::set<const ir::Node *> used = usedNodes(graph_);
   for (const auto &node : graph_.nodes()) {
+    // A leaf nothing reads needs no value (predict graphs declare targets
+    // they never use, so all graphs of a model list the same leaves).
+    if (ir::isLeaf(node->kind) && !used.count(node.get()))
+      continue;
     auto value = evalNode(*node);
     if (!value)
       return value.takeError();
