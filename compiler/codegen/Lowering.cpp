@@ -10,6 +10,7 @@
 
 #include "codegen/Kernels.h"
 #include "codegen/Lowering.h"
+#include "codegen/Outline.h"
 
 #include "llvm/IR/Module.h"
 
@@ -192,7 +193,7 @@ Error GraphLowering::lower() {
                                ir::opName(n->kind), n->name.c_str());
   emitArena();
   for (const Node *n : order_) {
-    emitNode(n);
+    emitKernel(n);
     // A single-element result is read back once and then used from a
     // register, so loops that broadcast it (clip factors, loss scales) need
     // not reload it past their stores.
@@ -279,6 +280,17 @@ void GraphLowering::emitArena() {
     else
       buffers_[n] = b.CreateGEP(b.getInt8Ty(), base, i64(fixedOffset_[n]));
   }
+}
+
+// Every node that owns a loop becomes its own small function, so the
+// optimizer never sees the whole (possibly unrolled) graph at once. Scalar
+// arithmetic stays in the entry point, where its neighbours can be combined.
+void GraphLowering::emitKernel(const Node *n) {
+  if (isElementwise(n->kind) && n->type.numElements(2) == 1)
+    return emitNode(n);
+  std::string prefix = b.GetInsertBlock()->getParent()->getName().str();
+  emitOutlined(b, prefix + "." + ir::opName(n->kind) + "." + n->name,
+               [&] { emitNode(n); });
 }
 
 void GraphLowering::emitNode(const Node *n) {

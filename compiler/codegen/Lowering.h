@@ -105,6 +105,7 @@ private:
 
   // Emission (Lowering.cpp).
   void emitArena();
+  void emitKernel(const Node *n);
   void emitNode(const Node *n);
   void emitOutputs();
 
