@@ -139,12 +139,20 @@ TEST_P(JitVsInterpTrain, StepsAgree) {
   }
 }
 
+/// A stable, readable test name ("norm_sgd"): ctest selects the cases by
+/// name, so it must not depend on the addresses inside TrainCase.
+std::string trainCaseName(const ::testing::TestParamInfo<TrainCase> &info) {
+  llvm::StringRef kind = llvm::StringRef(info.param.clip).drop_front(5);
+  return (kind.split(',').first + "_" + info.param.optimizer).str();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Optimizers, JitVsInterpTrain,
     ::testing::Values(TrainCase{"kind=norm,c=1.0", "sgd", "lr=0.01,momentum=0.9"},
                       TrainCase{"kind=global_norm,c=5.0", "sgd",
                                 "lr=0.01,momentum=0.9,nesterov=1"},
                       TrainCase{"kind=value,c=0.5", "adam", "lr=0.01"},
-                      TrainCase{"kind=none", "sgd", "lr=0.001"}));
+                      TrainCase{"kind=none", "sgd", "lr=0.001"}),
+    trainCaseName);
 
 } // namespace
