@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: bench/run.sh [build-dir] [suite options: --rounds N --only CASE ...]
+# (CASE: regression, regression/norm, wide_mlp, cnn, ...)
 # Builds gradi, gradc and the step driver in build-dir (default build-bench),
 # writes the fixed batches, then runs bench/suite.py: the OpenBLAS matmul
 # ceiling at 1 and 2 threads, each case with gradc and the peer interleaved,

@@ -261,7 +261,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=0.2)
-    parser.add_argument("--only", default="", help="case name prefix")
+    parser.add_argument("--only", default="",
+                        help="a case name, or a group: regression")
     parser.add_argument("--no-extras", action="store_true",
                         help="skip gemm ceiling, AOT and whole runs")
     parser.add_argument("--whole-only", action="store_true",
@@ -290,7 +291,8 @@ def main():
             results["gemm"][str(threads)] = gemm_ceiling(threads)
             print("gemm", threads, results["gemm"][str(threads)], flush=True)
     for case in CASES:
-        if not case[0].startswith(args.only):
+        if args.only and case[0] != args.only and \
+                not case[0].startswith(args.only + "/"):
             continue
         if args.whole_only:
             results.setdefault("whole", {})[case[0]] = whole_runs(args, case)
