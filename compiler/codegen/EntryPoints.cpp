@@ -10,6 +10,7 @@
 
 #include "codegen/Codegen.h"
 #include "codegen/Lowering.h"
+#include "codegen/Outline.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -124,7 +125,7 @@ const Node *findLeaf(const ir::Graph &graph, StringRef name) {
   return nullptr;
 }
 
-Error lowerTrain(Module &m, TargetMachine &target, const ModelGraphs &model,
+Error lowerTrain(Module &m, KernelOutliner &outliner, const ModelGraphs &model,
                  Function *fn) {
   const ir::Graph &graph = *model.train;
   IRBuilder<> b(&fn->getEntryBlock());
@@ -144,7 +145,7 @@ Error lowerTrain(Module &m, TargetMachine &target, const ModelGraphs &model,
   Value *seed = field(kSeed, b.getInt64Ty());
   Value *metrics = field(kMetrics, b.getPtrTy());
 
-  GraphLowering L(b, graph, model.maxBatch);
+  GraphLowering L(b, graph, model.maxBatch, outliner);
   L.setRunValues(src.batch, src.step, seed);
   if (Error err = bindLeaves(L, graph, src))
     return err;
@@ -172,8 +173,9 @@ Error lowerTrain(Module &m, TargetMachine &target, const ModelGraphs &model,
 }
 
 // eval_step and predict: one output into `out`.
-Error lowerForward(const ModelGraphs &model, const ir::Graph &graph,
-                   Function *fn, bool withTargets, StringRef outputName) {
+Error lowerForward(KernelOutliner &outliner, const ModelGraphs &model,
+                   const ir::Graph &graph, Function *fn, bool withTargets,
+                   StringRef outputName) {
   IRBuilder<> b(&fn->getEntryBlock());
   allowContraction(b);
   LeafSources src;
@@ -185,7 +187,7 @@ Error lowerForward(const ModelGraphs &model, const ir::Graph &graph,
   src.step = b.getInt64(0);
   Value *out = fn->getArg(arg);
 
-  GraphLowering L(b, graph, model.maxBatch);
+  GraphLowering L(b, graph, model.maxBatch, outliner);
   L.setRunValues(src.batch, src.step, b.getInt64(0));
   if (Error err = bindLeaves(L, graph, src))
     return err;
@@ -237,18 +239,20 @@ Expected<std::unique_ptr<Module>> lowerModel(const ModelGraphs &model,
   Function *predict = createEntry(*m, target, model.name + "_predict",
                                   {ptr, ptr, ptr, i64, ptr});
 
+  KernelOutliner outliner;
   if (!model.train)
     emitTrap(train);
-  else if (Error err = lowerTrain(*m, target, model, train))
+  else if (Error err = lowerTrain(*m, outliner, model, train))
     return std::move(err);
   if (!model.eval)
     emitTrap(eval);
-  else if (Error err = lowerForward(model, *model.eval, eval, true, "loss"))
+  else if (Error err = lowerForward(outliner, model, *model.eval, eval, true,
+                                    "loss"))
     return std::move(err);
   if (!model.predict)
     emitTrap(predict);
-  else if (Error err = lowerForward(model, *model.predict, predict, false,
-                                    "prediction"))
+  else if (Error err = lowerForward(outliner, model, *model.predict, predict,
+                                    false, "prediction"))
     return std::move(err);
   emitGlobals(*m, model, {train, eval, predict});
 

@@ -21,8 +21,8 @@ namespace gradc::codegen {
 using ir::OpKind;
 
 GraphLowering::GraphLowering(IRBuilder<> &builder, const ir::Graph &graph,
-                             int64_t maxBatch)
-    : b(builder), graph_(graph), maxBatch_(maxBatch) {}
+                             int64_t maxBatch, KernelOutliner &outliner)
+    : b(builder), graph_(graph), maxBatch_(maxBatch), outliner_(outliner) {}
 
 void GraphLowering::bindBuffer(const Node *leaf, Value *ptr) {
   buffers_[leaf] = ptr;
@@ -289,8 +289,8 @@ void GraphLowering::emitKernel(const Node *n) {
   if (isElementwise(n->kind) && n->type.numElements(2) == 1)
     return emitNode(n);
   std::string prefix = b.GetInsertBlock()->getParent()->getName().str();
-  emitOutlined(b, prefix + "." + ir::opName(n->kind) + "." + n->name,
-               [&] { emitNode(n); });
+  outliner_.emit(b, prefix + "." + ir::opName(n->kind) + "." + n->name,
+                 [&] { emitNode(n); });
 }
 
 void GraphLowering::emitNode(const Node *n) {

@@ -25,6 +25,7 @@
 
 namespace gradc::codegen {
 
+class KernelOutliner;
 using ir::Node;
 
 /// A position inside a tensor: one i64 per dimension, or (`flat` set) the
@@ -44,8 +45,9 @@ enum class StorageKind {
 
 class GraphLowering {
 public:
+  /// Kernels are emitted through `outliner`, shared by the module's graphs.
   GraphLowering(llvm::IRBuilder<> &builder, const ir::Graph &graph,
-                int64_t maxBatch);
+                int64_t maxBatch, KernelOutliner &outliner);
 
   /// Entry-point bindings, set before lower().
   void bindBuffer(const Node *leaf, llvm::Value *ptr);
@@ -118,6 +120,7 @@ private:
 
   const ir::Graph &graph_;
   int64_t maxBatch_;
+  KernelOutliner &outliner_;
   llvm::Value *batch_ = nullptr, *step_ = nullptr, *seed_ = nullptr;
   std::vector<Output> outputs_;
   llvm::DenseMap<const Node *, unsigned> uses_;

@@ -6,13 +6,16 @@
 // Those uses are then found, the real function is created with one
 // argument per distinct value, the blocks move into it and the uses are
 // rewritten to the arguments. Emitting first and sizing the signature after
-// means no kernel has to declare what it reads.
+// means no kernel has to declare what it reads. A structural hash and
+// comparison (the ones LLVM's function merging uses) then find an earlier
+// kernel with the same body, whose function is called instead.
 
 #include "codegen/Outline.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/IR/StructuralHash.h"
 #include "llvm/IR/Module.h"
 
 using namespace llvm;
@@ -71,8 +74,18 @@ Function *rebuild(Function &scratch, Function &caller,
 }
 } // namespace
 
-void emitOutlined(IRBuilder<> &b, const Twine &name,
-                  function_ref<void()> body) {
+Function *KernelOutliner::findTwin(Function &fn) {
+  SmallVector<Function *, 2> &candidates =
+      byHash_[StructuralHash(fn)];
+  for (Function *other : candidates)
+    if (FunctionComparator(&fn, other, &globals_).compare() == 0)
+      return other;
+  candidates.push_back(&fn);
+  return nullptr;
+}
+
+void KernelOutliner::emit(IRBuilder<> &b, const Twine &name,
+                          function_ref<void()> body) {
   BasicBlock *callerBlock = b.GetInsertBlock();
   BasicBlock::iterator callerPoint = b.GetInsertPoint();
   Function *caller = callerBlock->getParent();
@@ -87,9 +100,13 @@ void emitOutlined(IRBuilder<> &b, const Twine &name,
   SetVector<Value *> inputs = foreignValues(*scratch);
   Function *fn = rebuild(*scratch, *caller, inputs.getArrayRef());
   scratch->eraseFromParent();
-  fn->removeFromParent();
-  caller->getParent()->getFunctionList().insert(caller->getIterator(), fn);
-
+  if (Function *twin = findTwin(*fn)) {
+    fn->eraseFromParent();
+    fn = twin;
+  } else {
+    fn->removeFromParent();
+    caller->getParent()->getFunctionList().insert(caller->getIterator(), fn);
+  }
   b.SetInsertPoint(callerBlock, callerPoint);
   b.CreateCall(fn, inputs.getArrayRef())->setCallingConv(CallingConv::Fast);
 }
