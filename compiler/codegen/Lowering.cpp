@@ -126,9 +126,12 @@ void GraphLowering::fill(const Node *n, double value) {
   loop(numElements(n), [&](Value *i) { store(n, i, real(n, value)); });
 }
 
-void GraphLowering::loop(Value *count, function_ref<void(Value *)> body) {
-  if (auto *c = dyn_cast<ConstantInt>(count); c && c->getSExtValue() == 1)
-    return body(i64(0));
+BranchInst *GraphLowering::loop(Value *count,
+                                function_ref<void(Value *)> body) {
+  if (auto *c = dyn_cast<ConstantInt>(count); c && c->getSExtValue() == 1) {
+    body(i64(0));
+    return nullptr;
+  }
   Function *fn = b.GetInsertBlock()->getParent();
   LLVMContext &ctx = fn->getContext();
   BasicBlock *pre = b.GetInsertBlock();
@@ -142,8 +145,20 @@ void GraphLowering::loop(Value *count, function_ref<void(Value *)> body) {
   body(i);
   Value *next = b.CreateAdd(i, i64(1), "i.next", true, true);
   i->addIncoming(next, b.GetInsertBlock());
-  b.CreateCondBr(b.CreateICmpSLT(next, count), bodyBlock, exit);
+  BranchInst *backEdge =
+      b.CreateCondBr(b.CreateICmpSLT(next, count), bodyBlock, exit);
   b.SetInsertPoint(exit);
+  return backEdge;
+}
+
+void GraphLowering::keepRolled(BranchInst *backEdge) {
+  if (!backEdge)
+    return;
+  LLVMContext &ctx = backEdge->getContext();
+  Metadata *disable = MDString::get(ctx, "llvm.loop.unroll.disable");
+  MDNode *id = MDNode::getDistinct(ctx, {nullptr, MDNode::get(ctx, disable)});
+  id->replaceOperandWith(0, id);
+  backEdge->setMetadata(LLVMContext::MD_loop, id);
 }
 
 void GraphLowering::forEachIndex(

@@ -78,8 +78,12 @@ public:
   void store(const Node *n, llvm::Value *linear, llvm::Value *value);
   void fill(const Node *n, double value);
 
-  /// Emits `for (i = 0; i < count; ++i) body(i)`.
-  void loop(llvm::Value *count, llvm::function_ref<void(llvm::Value *)> body);
+  /// Emits `for (i = 0; i < count; ++i) body(i)`. Returns the back edge,
+  /// or null when `count` is the constant 1 and no loop was needed.
+  llvm::BranchInst *loop(llvm::Value *count,
+                         llvm::function_ref<void(llvm::Value *)> body);
+  /// Keeps LLVM from unrolling the loop of `backEdge` (null: no loop).
+  static void keepRolled(llvm::BranchInst *backEdge);
   /// Emits a loop nest over `bounds`, innermost last.
   void forEachIndex(llvm::ArrayRef<llvm::Value *> bounds,
                     llvm::function_ref<void(llvm::ArrayRef<llvm::Value *>)>

@@ -92,12 +92,14 @@ void lowerDot(GraphLowering &L, const Node *c, const MatMulShape &s) {
   Value *slot = L.localSlot(L.elemType(c));
   L.forEachIndex({s.m, L.i64(s.n)}, [&](ArrayRef<Value *> mn) {
     b.CreateStore(L.real(c, 0.0), slot);
-    L.loop(s.k, [&](Value *k) {
+    // Rolled, the k loop vectorizes along K; fully unrolled (K is often a
+    // small constant) it became a gather over M, several times the code.
+    GraphLowering::keepRolled(L.loop(s.k, [&](Value *k) {
       Value *prod = b.CreateFMul(readA(L, s, mn[0], k), readB(L, s, k, mn[1]));
       Value *sum = b.CreateFAdd(b.CreateLoad(L.elemType(c), slot), prod);
       cast<Instruction>(sum)->setHasAllowReassoc(true);
       b.CreateStore(sum, slot);
-    });
+    }));
     L.store(c, L.linearize(c, mn), b.CreateLoad(L.elemType(c), slot));
   });
 }
