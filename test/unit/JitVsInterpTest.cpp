@@ -147,6 +147,20 @@ TEST(JitVsInterp, MatMulLayouts) {
   output "prediction" = %r
 })",
                13);
+  checkProducts(R"(graph @narrow {
+  %x = input : f32[B,20]
+  %w = param : f32[20,10]
+  %r = matmul %x, %w {transpose_a = 0, transpose_b = 0} : f32[B,10]
+  output "prediction" = %r
+})",
+               13);
+  checkProducts(R"(graph @narrowgradw {
+  %x = input : f32[B,20]
+  %s = slice %x {axis = 1, begin = 17} : f32[B,3]
+  %r = matmul %x, %s {transpose_a = 1, transpose_b = 0} : f32[20,3]
+  output "prediction" = %r
+})",
+               70);
   checkProducts(R"(graph @gradw {
   %x = input : f32[B,20]
   %g = param : f32[7,25]
