@@ -154,11 +154,11 @@ StepState makeState(const char *configText, const nlohmann::json &config) {
 
 /// Runs `steps` steps from the initial state.
 BlockTime timeBlock(const gradc_model &model, StepState &s,
-                 const nlohmann::json &config, const float *x, const float *y,
-                 int64_t batch, int64_t steps) {
+                    const nlohmann::json &config, const float *x,
+                    const float *y, int64_t batch, int64_t steps) {
   reset(s, config);
-  gradc_step_args args{s.params, s.state,      x, y, batch, 0,
-                       1,        s.hyper.data(), s.metrics.data()};
+  gradc_step_args args{s.params,       s.state,         x, y, batch, 0, 1,
+                       s.hyper.data(), s.metrics.data()};
   Clock::time_point start = Clock::now();
   double cpuStart = cpuSeconds();
   for (int64_t step = 1; step <= steps; ++step) {
@@ -171,8 +171,8 @@ BlockTime timeBlock(const gradc_model &model, StepState &s,
 int run(const BenchArgs &args) {
   Clock::time_point start = Clock::now();
   double cpuStart = cpuSeconds();
-  auto program = driver::loadModelFile(args.modelFile, args.defines,
-                                       llvm::errs());
+  auto program =
+      driver::loadModelFile(args.modelFile, args.defines, llvm::errs());
   if (!program) {
     llvm::errs() << llvm::toString(program.takeError()) << "\n";
     return 1;
@@ -199,17 +199,17 @@ int run(const BenchArgs &args) {
   std::vector<float> x = loadFloats(
       args.xFile, size_t(batch * elementCount(config["x_shape"])), false);
   std::vector<float> y = loadFloats(
-      args.yFile, size_t(batch * (labels ? 1 : elementCount(config["y_shape"]))),
-      labels);
+      args.yFile,
+      size_t(batch * (labels ? 1 : elementCount(config["y_shape"]))), labels);
   StepState state = makeState(model.config_json, config);
 
   // Calibrate: from 20 warm-up steps, double the step count until one block
   // lasts a tenth of the target (CPU time, which load does not inflate).
   int64_t steps = 20;
   double seconds = 0;
-  while ((seconds = timeBlock(model, state, config, x.data(), y.data(), batch,
-                              steps)
-                        .cpu) < args.seconds / 10)
+  while ((seconds =
+              timeBlock(model, state, config, x.data(), y.data(), batch, steps)
+                  .cpu) < args.seconds / 10)
     steps *= 2;
   steps = std::max<int64_t>(1, int64_t(steps * args.seconds / seconds));
 
@@ -223,8 +223,8 @@ int run(const BenchArgs &args) {
                       {"total_cpu", compileCpu}};
   out["steps_per_block"] = steps;
   for (int b = 0; b < args.blocks; ++b) {
-    BlockTime t = timeBlock(model, state, config, x.data(), y.data(), batch,
-                            steps);
+    BlockTime t =
+        timeBlock(model, state, config, x.data(), y.data(), batch, steps);
     out["us_per_step"].push_back(1e6 * t.wall / double(steps));
     out["cpu_us_per_step"].push_back(1e6 * t.cpu / double(steps));
   }
@@ -234,11 +234,11 @@ int run(const BenchArgs &args) {
   std::vector<double> best;
   Clock::time_point shortStart = Clock::now();
   while (best.size() < 2000 && secondsSince(shortStart) < 6 * args.seconds)
-    best.push_back(1e6 *
-                   timeBlock(model, state, config, x.data(), y.data(), batch,
-                             shortSteps)
-                       .wall /
-                   double(shortSteps));
+    best.push_back(
+        1e6 *
+        timeBlock(model, state, config, x.data(), y.data(), batch, shortSteps)
+            .wall /
+        double(shortSteps));
   std::sort(best.begin(), best.end());
   out["best_us_per_step"] = best.front();
   out["p10_us_per_step"] = best[best.size() / 10];
