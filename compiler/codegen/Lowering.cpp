@@ -177,6 +177,8 @@ void GraphLowering::forEachIndex(
 }
 
 void GraphLowering::ifThen(Value *cond, function_ref<void()> body) {
+  if (auto *c = dyn_cast<ConstantInt>(cond); c && c->isOne())
+    return body();
   Function *fn = b.GetInsertBlock()->getParent();
   LLVMContext &ctx = fn->getContext();
   BasicBlock *then = BasicBlock::Create(ctx, "then", fn);

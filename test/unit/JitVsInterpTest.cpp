@@ -248,6 +248,20 @@ TEST(JitVsInterp, ConvolutionAndPooling) {
                   "stride = [2, 2]} : f32[B,6,6,2]\n",
            same + "  %r = conv2d_grad_kernel %x, %c {padding = \"same\", "
                   "stride = [2, 2]} : f32[3,3,2,4]\n",
+           valid + "  %r = conv2d_grad_kernel %x, %c {padding = \"valid\", "
+                   "stride = [1, 1]} : f32[3,3,2,4]\n",
+           std::string("  %c = conv2d %x, %k {padding = \"valid\", stride = "
+                       "[2, 2]} : f32[B,2,2,4]\n"
+                       "  %r = conv2d_grad_kernel %x, %c {padding = "
+                       "\"valid\", stride = [2, 2]} : f32[3,3,2,4]\n"),
+           std::string("  %m = maxpool2d %x {padding = \"valid\", pool = "
+                       "[2, 2], stride = [2, 2]} : f32[B,3,3,2]\n"
+                       "  %r = maxpool2d_grad %x, %m {padding = \"valid\", "
+                       "pool = [2, 2], stride = [2, 2]} : f32[B,6,6,2]\n"),
+           std::string("  %m = maxpool2d %x {padding = \"valid\", pool = "
+                       "[4, 4], stride = [4, 4]} : f32[B,1,1,2]\n"
+                       "  %r = maxpool2d_grad %x, %m {padding = \"valid\", "
+                       "pool = [4, 4], stride = [4, 4]} : f32[B,6,6,2]\n"),
            std::string("  %r = maxpool2d %x {padding = \"valid\", pool = "
                        "[2, 2], stride = [2, 2]} : f32[B,3,3,2]\n"),
            std::string("  %m = maxpool2d %x {padding = \"same\", pool = "
