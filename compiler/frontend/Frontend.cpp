@@ -61,6 +61,37 @@ static bool checkEncoding(const std::string &text, DiagnosticEngine &diags) {
   return true;
 }
 
+/// Values nest (`[[1, 2]]`, `leaky_relu(0.1)`) only a few levels deep; the
+/// parser and the tree walks recurse once per level, so a deeper file is
+/// refused before parsing rather than allowed to overflow the stack.
+static constexpr unsigned MaxNesting = 64;
+
+/// Reports the first '[' or '(' that opens a level beyond MaxNesting.
+static bool checkNesting(antlr4::CommonTokenStream &tokens,
+                         DiagnosticEngine &diags) {
+  tokens.fill();
+  unsigned depth = 0;
+  for (antlr4::Token *token : tokens.getTokens()) {
+    size_t type = token->getType();
+    if (type == grammar::ModelLexer::LBRACKET ||
+        type == grammar::ModelLexer::LPAREN) {
+      if (++depth <= MaxNesting)
+        continue;
+      diags.error({diags.fileName(),
+                   static_cast<unsigned>(token->getLine()),
+                   static_cast<unsigned>(token->getCharPositionInLine() + 1)},
+                  "values nested more than " + std::to_string(MaxNesting) +
+                      " levels deep");
+      return false;
+    }
+    if ((type == grammar::ModelLexer::RBRACKET ||
+         type == grammar::ModelLexer::RPAREN) &&
+        depth > 0)
+      --depth;
+  }
+  return true;
+}
+
 static std::string absolutePath(const std::string &path) {
   llvm::SmallString<256> full(path);
   llvm::sys::fs::make_absolute(full);
@@ -85,6 +116,8 @@ frontend::loadProgramFromText(const std::string &path, const std::string &text,
   lexer.addErrorListener(&listener);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
+  if (!checkNesting(tokens, diags))
+    return failed(diags.errorCount());
   grammar::ModelParser::ProgramContext *tree = parser.program();
   if (diags.errorCount())
     return failed(diags.errorCount());
