@@ -104,6 +104,7 @@ private:
   void chooseInlining();
   void chooseHomes();
   bool schedule();
+  llvm::DenseMap<const Node *, size_t> lastReads();
   void planArena();
   void collectReads(const Node *n, llvm::SmallVectorImpl<const Node *> &out);
   const Node *rootBuffer(const Node *n) const;

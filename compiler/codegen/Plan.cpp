@@ -11,10 +11,12 @@
 //     every other reader of its old value ran (anti-dependences); if that is
 //     impossible the output is computed in the arena and copied at the end;
 //  5. the remaining nodes get arena slots: fixed-size ones first, then the
-//     ones with a batch dimension, whose offsets scale with the batch.
+//     ones with a batch dimension, whose offsets scale with the batch; a
+//     slot whose node has been read for the last time is reused.
 
 #include "codegen/Lowering.h"
 
+#include <map>
 #include <queue>
 
 using namespace llvm;
@@ -168,18 +170,74 @@ bool GraphLowering::schedule() {
   llvm_unreachable("dependence cycle without an in-place output");
 }
 
-void GraphLowering::planArena() {
-  for (const Node *n : order_) {
-    if (buffers_.count(n))
-      continue;
-    if (n->type.hasBatchDim()) {
-      rowOffset_[n] = rowBytes_;
-      rowBytes_ += roundUp(n->type.numElements(1) * elemBytes(n), 16);
-      continue;
+namespace {
+/// Arena slots of one kind (fixed or per row): a freed slot is handed to
+/// the next node that fits in it (the smallest such), otherwise the arena
+/// grows. Slots are never split or merged.
+class SlotPool {
+public:
+  int64_t take(const Node *n, int64_t bytes) {
+    auto it = free_.lower_bound(bytes);
+    if (it == free_.end()) {
+      slots_[n] = {end_, bytes};
+      end_ += bytes;
+      return end_ - bytes;
     }
-    fixedOffset_[n] = fixedBytes_;
-    fixedBytes_ += roundUp(n->type.numElements(1) * elemBytes(n), 64);
+    slots_[n] = {it->second, it->first};
+    free_.erase(it);
+    return slots_[n].first;
   }
+  void release(const Node *n) {
+    auto it = slots_.find(n);
+    if (it != slots_.end())
+      free_.insert({it->second.second, it->second.first});
+  }
+  int64_t size() const { return end_; }
+
+private:
+  int64_t end_ = 0;
+  std::multimap<int64_t, int64_t> free_; // capacity -> offset
+  DenseMap<const Node *, std::pair<int64_t, int64_t>> slots_;
+};
+} // namespace
+
+// The position in order_ of the last node that reads each buffer; outputs
+// copied at the end are read after every node.
+DenseMap<const Node *, size_t> GraphLowering::lastReads() {
+  DenseMap<const Node *, size_t> last;
+  for (size_t i = 0; i < order_.size(); ++i) {
+    SmallVector<const Node *, 8> reads;
+    collectReads(order_[i], reads);
+    for (const Node *x : reads)
+      last[x] = i;
+  }
+  for (const Output &out : outputs_)
+    last[rootBuffer(out.value)] = order_.size();
+  return last;
+}
+
+// A node's slot is taken before the slots of the operands it reads for the
+// last time are freed, so no kernel writes over its own input.
+void GraphLowering::planArena() {
+  std::vector<SmallVector<const Node *, 2>> dying(order_.size());
+  for (auto [n, at] : lastReads())
+    if (at < order_.size())
+      dying[at].push_back(n);
+  SlotPool fixed, rows;
+  for (size_t i = 0; i < order_.size(); ++i) {
+    const Node *n = order_[i];
+    int64_t bytes = n->type.numElements(1) * elemBytes(n);
+    if (!buffers_.count(n) && n->type.hasBatchDim())
+      rowOffset_[n] = rows.take(n, roundUp(bytes, 16));
+    else if (!buffers_.count(n))
+      fixedOffset_[n] = fixed.take(n, roundUp(bytes, 64));
+    for (const Node *d : dying[i]) {
+      rows.release(d);
+      fixed.release(d);
+    }
+  }
+  fixedBytes_ = fixed.size();
+  rowBytes_ = rows.size();
 }
 
 bool GraphLowering::isInlined(const Node *n) const {
