@@ -9,6 +9,7 @@
 #include "Error.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -67,6 +68,12 @@ void addRow(RawRows &rows, const std::vector<std::string> &cells,
     if (!parseNumber(cells[i], value))
       throw UserError(where, fmt::format("cell '{}' in column '{}' is not a "
                                          "number",
+                                         cells[i], header[i]));
+    // NaN, infinity and numbers beyond the float range would only show up
+    // later as a diverged run.
+    if (!std::isfinite(value))
+      throw UserError(where, fmt::format("cell '{}' in column '{}' is not a "
+                                         "finite 32-bit number",
                                          cells[i], header[i]));
     if (i == targetIndex)
       rows.target.push_back(value);

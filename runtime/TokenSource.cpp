@@ -10,6 +10,7 @@
 
 #include "Error.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -56,6 +57,10 @@ float parseLabel(const std::string &text, const std::string &where) {
   double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0')
     throw UserError(where, fmt::format("label '{}' is not a number", text));
+  if (!std::isfinite(float(value)))
+    throw UserError(where,
+                    fmt::format("label '{}' is not a finite 32-bit number",
+                                text));
   return float(value);
 }
 
