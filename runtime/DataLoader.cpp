@@ -52,13 +52,27 @@ void checkInputIds(const RawRows &raw, int64_t limit) {
   }
 }
 
-void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
-                  int64_t classes) {
+void checkLabel(const RawRows &raw, int64_t row, int64_t classes) {
   float label = raw.target[row];
   if (label != std::floor(label) || label < 0 || label >= float(classes))
     throw UserError(rowLocation(raw, row),
                     fmt::format("label {} of row {} is not a class in [0, {})",
                                 label, row + 1, classes));
+}
+
+/// Class labels kept as one value per row (y_shape []) index the model's
+/// output classes: sparse categorical cross-entropy.
+int64_t sparseClasses(const ModelConfig &config) {
+  if (!config.yShape.empty() || config.outputShape.size() != 1 ||
+      config.loss != "sparse_categorical_crossentropy")
+    return 0;
+  return config.outputShape[0];
+}
+
+void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
+                  int64_t classes) {
+  checkLabel(raw, row, classes);
+  float label = raw.target[row];
   for (int64_t c = 0; c < classes; ++c)
     set.y.push_back(c == int64_t(label) ? 1.0f : 0.0f);
 }
@@ -80,6 +94,9 @@ Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
   bool oneHot = config.yShape.size() == 1 && config.yShape[0] > 1;
   set.yWidth = oneHot ? config.yShape[0] : 1;
   if (!oneHot) {
+    if (int64_t classes = sparseClasses(config))
+      for (int64_t row = 0; row < set.rows; ++row)
+        checkLabel(raw, row, classes);
     set.y = raw.target;
     return set;
   }
