@@ -11,6 +11,9 @@
 
 #include "Error.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <zlib.h>
 
 namespace gradc::rt {
@@ -55,10 +58,18 @@ IdxArray readIdxArray(const std::string &path, size_t expectedDims) {
     throw UserError(path, "file ends inside the IDX header");
   IdxArray array;
   uint64_t count = 1;
+  bool overflow = false;
   for (size_t i = 0; i < ndims; ++i) {
     array.dims.push_back(bigEndian32(&bytes[4 + 4 * i]));
-    count *= uint64_t(array.dims.back());
+    overflow |= __builtin_mul_overflow(count, uint64_t(array.dims.back()),
+                                       &count);
   }
+  // Each dimension is read as a size (rows, a row's pixel count): the data
+  // of any real file is far below 2^32 bytes per row and 2^64 in all.
+  uint64_t rowSize = ndims > 1 ? count / std::max<uint64_t>(array.dims[0], 1)
+                               : 1;
+  if (overflow || rowSize > UINT32_MAX)
+    throw UserError(path, "IDX dimensions are too large");
   if (bytes.size() - headerSize != count)
     throw UserError(path, fmt::format("header promises {} data bytes, the "
                                       "file has {}",
