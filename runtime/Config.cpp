@@ -65,6 +65,7 @@ ParamSpec paramOf(const json &entry) {
   param.fanIn = entry.value("fan_in", int64_t(0));
   param.fanOut = entry.value("fan_out", int64_t(0));
   param.trainable = entry.value("trainable", true);
+  param.vectorsPath = optionalString(entry, "vectors");
   return param;
 }
 

@@ -26,6 +26,7 @@ struct ParamSpec {
   int64_t fanIn = 0;
   int64_t fanOut = 0;
   bool trainable = true;
+  std::string vectorsPath; ///< init "vectors": rows of the table, as text
 };
 
 struct StateSpec {

@@ -101,6 +101,8 @@ void initializeParam(const ParamSpec &param, SplitMix64 &rng, float *out) {
     return fillForgetBias(param, out);
   if (init == "orthogonal")
     return fillOrthogonal(param.shape, rng, out);
+  if (init == "vectors")
+    return readVectors(param, out);
   if (init == "uniform") // Keras RandomUniform defaults, used by Embedding
     return fillUniform(rng, kDefaultUniformLimit, out, count);
   if (init == "glorot_uniform") {

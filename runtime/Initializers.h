@@ -20,6 +20,10 @@
 
 namespace gradc::rt {
 
+/// Fills an embedding table from its vectors file: a text file whose line i
+/// holds the shape[1] numbers of token id i, one line per id.
+void readVectors(const ParamSpec &param, float *out);
+
 /// Fills `out` (elementCount(param.shape) floats); throws UserError for an
 /// unknown initializer or a missing fan.
 void initializeParam(const ParamSpec &param, SplitMix64 &rng, float *out);

@@ -22,7 +22,9 @@
  *   params       [{name, shape, init, fan_in, fan_out, trainable}]
  *                init: glorot_uniform he_uniform he_normal lecun_normal
  *                      zeros ones forget_bias (LSTM bias: 1 on the forget
- *                      quarter, 0 elsewhere) or "file"
+ *                      quarter, 0 elsewhere), uniform (U(+-0.05)), vectors
+ *                      (rows read from the entry's "vectors" text file,
+ *                      line i = token id i) or "file"
  *   state        [{name, shape}]          zero-initialized
  *   hyper        [{name, value}]          e.g. lr, momentum, clip
  *   metrics      names of train_step's out_metrics, in order: "loss", then

@@ -17,12 +17,15 @@ namespace {
 using nlohmann::json;
 
 json describeParam(const ir::Node &param) {
-  return {{"name", param.name},
-          {"shape", param.type.dims},
-          {"init", param.strAttr("init", "zeros")},
-          {"fan_in", param.intAttr("fan_in")},
-          {"fan_out", param.intAttr("fan_out")},
-          {"trainable", param.intAttr("trainable", 1) != 0}};
+  json spec = {{"name", param.name},
+               {"shape", param.type.dims},
+               {"init", param.strAttr("init", "zeros")},
+               {"fan_in", param.intAttr("fan_in")},
+               {"fan_out", param.intAttr("fan_out")},
+               {"trainable", param.intAttr("trainable", 1) != 0}};
+  if (std::string vectors = param.strAttr("vectors"); !vectors.empty())
+    spec["vectors"] = vectors;
+  return spec;
 }
 
 json describeLeaves(const ir::Graph &graph) {

@@ -71,6 +71,8 @@ Node *LayerLowering::param(const Layer &layer, const ast::ParamSpec &spec) {
   p->attrs["trainable"] = int64_t(spec.trainable ? 1 : 0);
   p->attrs["fan_in"] = spec.fanIn;
   p->attrs["fan_out"] = spec.fanOut;
+  if (spec.init == "vectors")
+    p->attrs["vectors"] = layer.vectorsFile;
   return p;
 }
 
