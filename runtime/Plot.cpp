@@ -79,7 +79,8 @@ void writePlot(const std::string &path, const History &history) {
   std::string temp = temporaryPathFor(path);
   bool svg = path.size() >= 4 && path.compare(path.size() - 4, 4, ".svg") == 0;
   std::string script = plotScript(temp, svg, history);
-  std::string command = fmt::format("{} 2>/dev/null", gnuplotPath);
+  // gnuplot draws to its stdout when the output cannot be opened.
+  std::string command = fmt::format("{} >/dev/null 2>&1", gnuplotPath);
   // A gnuplot that exits early must fail the write, not kill this process.
   void (*previous)(int) = std::signal(SIGPIPE, SIG_IGN);
   FILE *pipe = ::popen(command.c_str(), "w");
