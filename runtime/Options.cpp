@@ -64,8 +64,8 @@ std::pair<std::string, float> parseSet(const std::string &value) {
   std::string number = value.substr(eq + 1);
   char *end = nullptr;
   double parsed = std::strtod(number.c_str(), &end);
-  if (number.empty() || *end != '\0' || !std::isfinite(parsed))
-    badValue("--set", "a finite number after '='", value);
+  if (number.empty() || *end != '\0' || !std::isfinite(float(parsed)))
+    badValue("--set", "a finite 32-bit number after '='", value);
   return {value.substr(0, eq), float(parsed)};
 }
 

@@ -13,7 +13,9 @@
 #include "Trainer.h"
 #include "gradc_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gradc::rt {
@@ -67,6 +69,29 @@ TrainState startState(const ModelConfig &config, const Options &options) {
   return state;
 }
 
+/// Fails before any training when an output file could not be written
+/// afterwards, so a long run is never lost to a typo in a path.
+void checkOutputDirectory(const std::string &path, const char *flag) {
+  if (path.empty())
+    return;
+  std::string dir = path.substr(0, path.find_last_of('/') + 1);
+  if (dir.empty())
+    dir = ".";
+  struct stat info;
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    throw UserError("", fmt::format("{}: directory '{}' does not exist", flag,
+                                    dir));
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw UserError("", fmt::format("{}: directory '{}' is not writable",
+                                    flag, dir));
+}
+
+void checkOutputDirectories(const Options &options) {
+  checkOutputDirectory(options.history, "--history");
+  checkOutputDirectory(options.plot, "--plot");
+  checkOutputDirectory(options.save, "--save");
+}
+
 void writeOutputs(const Options &options, const ModelConfig &config,
                   const RunResult &result, const TrainState &state) {
   if (!options.history.empty())
@@ -102,7 +127,11 @@ int trainMain(const gradc_model &model, int argc, char **argv) {
   }
   ModelConfig config = parseConfig(model.config_json);
   RunSettings settings = settingsFor(config, options);
+  checkOutputDirectories(options);
   Dataset train = loadDataset(config.data, config);
+  // A batch larger than the data is one batch of all rows, as in Keras;
+  // the buffers never exceed the data.
+  settings.batch = std::min(settings.batch, std::max<int64_t>(train.rows, 1));
   std::optional<Dataset> validation;
   if (config.validate.kind == SourceKind::Split)
     validation = splitValidation(train, config.validate.split);
