@@ -10,6 +10,7 @@
 #include "codegen/Codegen.h"
 
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -68,6 +69,14 @@ createTargetMachine(const CodegenOptions &options) {
     cpu = sys::getHostCPUName().str();
     features = hostFeatures() + (features.empty() ? "" : "," + features);
   }
+  // An unknown CPU would make LLVM fall back to a generic 32-bit subtarget
+  // and abort later; it is a user error here.
+  std::unique_ptr<MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  if (!subtarget || !subtarget->isCPUStringValid(cpu))
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown target CPU '" + cpu + "' for " +
+                                 triple);
   TargetOptions targetOptions;
   targetOptions.AllowFPOpFusion = FPOpFusion::Standard;
   std::unique_ptr<TargetMachine> machine(target->createTargetMachine(
