@@ -144,8 +144,10 @@ void lowerDot(GraphLowering &L, const Node *c, const MatMulShape &s) {
   Value *slot = L.localSlot(L.elemType(c));
   L.forEachIndex({s.m, L.i64(s.n)}, [&](ArrayRef<Value *> mn) {
     b.CreateStore(L.real(c, 0.0), slot);
-    // Rolled, a deep k loop vectorizes along K; fully unrolled it became a
-    // gather over M, several times the code. A shallow one is unrolled.
+    // A single column (N = 1) with a constant K: rolled, the k loop
+    // vectorizes along K; fully unrolled it became a gather over M, several
+    // times the code. Otherwise LLVM's choice (interleaved partial sums for
+    // deep loops, full unrolling for shallow ones) runs faster.
     BranchInst *backEdge = L.loop(s.k, [&](Value *k) {
       Value *prod = b.CreateFMul(readA(L, s, mn[0], k), readB(L, s, k, mn[1]));
       Value *sum = b.CreateFAdd(b.CreateLoad(L.elemType(c), slot), prod);
@@ -153,7 +155,7 @@ void lowerDot(GraphLowering &L, const Node *c, const MatMulShape &s) {
       b.CreateStore(sum, slot);
     });
     auto *depth = dyn_cast<ConstantInt>(s.k);
-    if (!depth || depth->getSExtValue() >= kRolledDepth)
+    if (s.n == 1 && depth && depth->getSExtValue() >= kRolledDepth)
       GraphLowering::keepRolled(backEdge);
     L.store(c, L.linearize(c, mn), b.CreateLoad(L.elemType(c), slot));
   });
