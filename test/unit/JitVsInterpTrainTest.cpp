@@ -107,9 +107,9 @@ TEST_P(JitVsInterpTrain, StepsAgree) {
     for (auto &name : states)
       statePtrs.push_back(jitBufs[name].data());
     std::vector<float> metrics(model.metrics.size(), NAN);
-    gradc_step_args args{paramPtrs.data(), statePtrs.data(), x.data(),
-                         y.data(), batch, step, 1, hyper.data(),
-                         metrics.data()};
+    gradc_step_args args{
+        paramPtrs.data(), statePtrs.data(), x.data(), y.data(), batch, step, 1,
+        hyper.data(),     metrics.data()};
     (*jit)->model.train_step(nullptr, &args);
 
     interp::Interpreter interp(*graph);
@@ -148,7 +148,8 @@ std::string trainCaseName(const ::testing::TestParamInfo<TrainCase> &info) {
 
 INSTANTIATE_TEST_SUITE_P(
     Optimizers, JitVsInterpTrain,
-    ::testing::Values(TrainCase{"kind=norm,c=1.0", "sgd", "lr=0.01,momentum=0.9"},
+    ::testing::Values(TrainCase{"kind=norm,c=1.0", "sgd",
+                                "lr=0.01,momentum=0.9"},
                       TrainCase{"kind=global_norm,c=5.0", "sgd",
                                 "lr=0.01,momentum=0.9,nesterov=1"},
                       TrainCase{"kind=value,c=0.5", "adam", "lr=0.01"},
