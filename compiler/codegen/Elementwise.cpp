@@ -227,7 +227,8 @@ Value *evalUnary(GraphLowering &L, const Node *n, Value *x) {
     return b.CreateSelect(b.CreateFCmpOGT(x, zero), x, neg);
   }
   case OpKind::Clamp: {
-    Value *lo = L.real(n, n->realAttr("lo")), *hi = L.real(n, n->realAttr("hi"));
+    Value *lo = L.real(n, n->realAttr("lo"));
+    Value *hi = L.real(n, n->realAttr("hi"));
     Value *r = b.CreateSelect(b.CreateFCmpOGT(x, hi), hi, x);
     return b.CreateSelect(b.CreateFCmpOLT(r, lo), lo, r);
   }

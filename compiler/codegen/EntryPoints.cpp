@@ -218,8 +218,9 @@ void emitGlobals(Module &m, const ModelGraphs &model,
                                     model.name + "_config");
   Type *ptr = PointerType::get(ctx, 0);
   auto *type = StructType::get(ctx, {ptr, ptr, ptr, ptr, ptr});
-  Constant *fields[] = {config, ConstantPointerNull::get(cast<PointerType>(ptr)),
-                        entries[0], entries[1], entries[2]};
+  Constant *noContext = ConstantPointerNull::get(cast<PointerType>(ptr));
+  Constant *fields[] = {config, noContext, entries[0], entries[1],
+                        entries[2]};
   new GlobalVariable(m, type, false, GlobalValue::ExternalLinkage,
                      ConstantStruct::get(type, fields), model.name + "_model");
 }

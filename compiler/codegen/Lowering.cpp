@@ -279,9 +279,9 @@ void GraphLowering::emitArena() {
   std::string prefix = b.GetInsertBlock()->getParent()->getName().str();
   auto *bytes = ArrayType::get(b.getInt8Ty(), fixedBytes_ +
                                                   rowBytes_ * maxBatch_);
-  auto *arena = new GlobalVariable(m, bytes, false, GlobalValue::InternalLinkage,
-                                   ConstantAggregateZero::get(bytes),
-                                   prefix + ".arena");
+  auto *arena =
+      new GlobalVariable(m, bytes, false, GlobalValue::InternalLinkage,
+                         ConstantAggregateZero::get(bytes), prefix + ".arena");
   arena->setAlignment(Align(64));
   Value *base = arena;
   if (rowBytes_ > 0)

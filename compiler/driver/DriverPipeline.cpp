@@ -18,6 +18,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
+
 namespace gradc::driver {
 namespace {
 

@@ -255,15 +255,9 @@ llvm::Expected<Type> inferType(OpKind kind, Operands ops, const AttrMap &attrs,
     return shapeError(std::string(opName(kind)) + " takes " +
                       std::to_string(arity) + " operands, got " +
                       std::to_string(ops.size()));
-  switch (kind) {
-  case OpKind::Input:
-  case OpKind::Param:
-  case OpKind::State:
-  case OpKind::Hyper:
-  case OpKind::Constant:
-  case OpKind::BatchSize:
-  case OpKind::StepCounter:
+  if (isLeaf(kind))
     return leafRule(kind, attrs, *declared);
+  switch (kind) {
   case OpKind::Add:
   case OpKind::Sub:
   case OpKind::Mul:

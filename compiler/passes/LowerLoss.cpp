@@ -7,6 +7,8 @@
 
 #include "passes/LowerLoss.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <numeric>
 
 namespace gradc::passes {
@@ -85,7 +87,7 @@ Node *lowerLoss(Builder &b, LossKind loss, ActivationKind lastActivation,
                                    oneHot);
   }
   }
-  return nullptr;
+  llvm_unreachable("unknown loss kind");
 }
 
 } // namespace gradc::passes

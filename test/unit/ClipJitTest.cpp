@@ -10,9 +10,9 @@
 
 #include "JitVsInterpSupport.h"
 
-#include "driver/DriverPasses.h"
 
 using namespace gradc;
+using namespace gradc::test;
 
 namespace {
 const char *kLinear = R"(graph @lin {
@@ -30,15 +30,6 @@ struct StepResult {
   float norm = NAN, scale = NAN;
   std::vector<float> w;
 };
-
-void runPass(ir::Graph &graph, const char *name, const char *options) {
-  const driver::PassInfo *pass = driver::findPass(name);
-  ASSERT_NE(pass, nullptr) << name;
-  auto parsed = driver::PassOptions::parse(options);
-  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
-  llvm::Error err = pass->run(graph, *parsed);
-  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
-}
 
 std::vector<float> hyperValues(const ir::Graph &graph) {
   std::vector<float> values;

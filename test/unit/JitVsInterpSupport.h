@@ -10,6 +10,7 @@
 #define GRADC_TEST_JITVSINTERPSUPPORT_H
 
 #include "driver/DriverCodegen.h"
+#include "driver/DriverPasses.h"
 #include "interp/Interpreter.h"
 #include "ir/Parser.h"
 #include "ir/Verifier.h"
@@ -24,6 +25,16 @@
 #include <vector>
 
 namespace gradc::test {
+
+/// Runs the registered pass `name` (as gradc-opt --name=options would).
+inline void runPass(ir::Graph &graph, const char *name, const char *options) {
+  const driver::PassInfo *pass = driver::findPass(name);
+  ASSERT_NE(pass, nullptr) << name;
+  auto parsed = driver::PassOptions::parse(options);
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
+  llvm::Error err = pass->run(graph, *parsed);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+}
 
 /// Parses and verifies `text`; a failure is reported and gives nullptr.
 inline std::unique_ptr<ir::Graph> parseVerified(const std::string &text) {

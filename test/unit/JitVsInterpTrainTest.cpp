@@ -9,7 +9,6 @@
 
 #include "JitVsInterpSupport.h"
 
-#include "driver/DriverPasses.h"
 
 using namespace gradc;
 using namespace gradc::test;
@@ -36,15 +35,6 @@ const char *kMlp = R"(graph @mlp {
   output "loss" = %loss
   output "prediction" = %p
 })";
-
-void runPass(ir::Graph &graph, const char *name, const char *options) {
-  const driver::PassInfo *pass = driver::findPass(name);
-  ASSERT_NE(pass, nullptr) << name;
-  auto parsed = driver::PassOptions::parse(options);
-  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
-  llvm::Error err = pass->run(graph, *parsed);
-  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
-}
 
 /// Buffers of one side of the comparison, by leaf name.
 using Buffers = std::map<std::string, std::vector<float>>;
