@@ -74,6 +74,20 @@ std::string jsonText(const History &history) {
     epochs.push_back(entry);
   }
   json root = {{"model", history.model}, {"epochs", epochs}};
+  if (history.final) {
+    const FinalEvaluation &final = *history.final;
+    json entry = {{"loss", final.loss}};
+    if (history.hasValidation)
+      entry["val_loss"] = final.valLoss;
+    if (history.hasAccuracy)
+      entry["accuracy"] = final.accuracy;
+    if (history.hasAccuracy && history.hasValidation)
+      entry["val_accuracy"] = final.valAccuracy;
+    for (auto &[name, value] : entry.items())
+      if (!std::isfinite(value.get<double>()))
+        value = nullptr;
+    root["final"] = entry;
+  }
   return root.dump(2) + "\n";
 }
 
@@ -105,6 +119,19 @@ std::string formatEpochLine(const History &history, const EpochRecord &record,
   if (record.skippedSteps > 0)
     line += fmt::format("  skipped {}", record.skippedSteps);
   return line + fmt::format("  {:.2f}s", record.seconds);
+}
+
+std::string formatFinalLine(const History &history) {
+  const FinalEvaluation &final = *history.final;
+  std::string line =
+      fmt::format("final model: loss {:.4e}", unsignedNaN(final.loss));
+  if (history.hasValidation)
+    line += fmt::format("  val_loss {:.4e}", unsignedNaN(final.valLoss));
+  if (history.hasAccuracy)
+    line += fmt::format("  accuracy {:.4f}", final.accuracy);
+  if (history.hasAccuracy && history.hasValidation)
+    line += fmt::format("  val_accuracy {:.4f}", final.valAccuracy);
+  return line;
 }
 
 } // namespace gradc::rt

@@ -114,6 +114,8 @@ void printSummary(const Options &options, const ModelConfig &config,
   std::printf("%s", healthReport(config, result.log, history).c_str());
   if (result.diverged)
     return;
+  if (history.final)
+    std::printf("%s\n", formatFinalLine(history).c_str());
   std::printf("trained %zu epochs (%lld steps in total) in %.2fs\n",
               history.epochs.size(), (long long)state.step, result.seconds);
   std::fflush(stdout);

@@ -51,7 +51,20 @@ RunResult Trainer::run(TrainState &state) {
       result.lastGood = state;
   result.interrupted = !result.diverged && stopRequested();
   result.seconds = secondsSince(start);
+  if (!result.diverged && !result.interrupted &&
+      !result.history.epochs.empty())
+    result.history.final = evaluateFinal(state, result.history);
   return result;
+}
+
+FinalEvaluation Trainer::evaluateFinal(TrainState &state,
+                                       const History &history) {
+  std::vector<float *> params = state.paramPointers();
+  EvalResult onTrain =
+      evaluate(model, params.data(), train, settings.batch, counter.get());
+  // The last epoch's validation pass already saw these final weights.
+  const EpochRecord &last = history.epochs.back();
+  return {onTrain.loss, last.valLoss, onTrain.accuracy, last.valAccuracy};
 }
 
 bool Trainer::runEpoch(TrainState &state, RunResult &result) {

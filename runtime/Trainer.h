@@ -79,6 +79,7 @@ private:
                   EpochTotals &totals, RunResult &result);
   bool stepIsFinite() const;
   std::string divergenceReport(const TrainState &state, int64_t index) const;
+  FinalEvaluation evaluateFinal(TrainState &state, const History &history);
   EpochRecord finishEpoch(TrainState &state, const EpochTotals &totals,
                           const RunResult &result);
   void showProgress(const TrainState &state, int64_t index, double loss);
