@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 //
 // The format is deliberately plain: comma-separated, no quoting, every data
-// cell a decimal number, blank lines ignored. Every row must have as many
+// cell a decimal number (not hexadecimal, which strtod would also read),
+// blank lines ignored, column names unique. Every row must have as many
 // cells as the header; errors name the file and line.
 #include "Dataset.h"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <unordered_map>
 
 namespace gradc::rt {
 namespace {
@@ -36,6 +38,14 @@ std::vector<std::string> splitCells(const std::string &line) {
   }
 }
 
+/// Is `cell` a C hexadecimal number ("0x1A", "-0X1p3")? strtod reads them,
+/// but numpy, pandas and Keras loaders do not: a CSV holds decimals.
+bool isHexadecimal(const std::string &cell) {
+  size_t digits = cell.find_first_not_of("+-");
+  return digits != std::string::npos && cell.size() > digits + 1 &&
+         cell[digits] == '0' && (cell[digits + 1] | 0x20) == 'x';
+}
+
 bool parseNumber(const std::string &cell, float &value) {
   if (cell.empty())
     return false;
@@ -46,6 +56,20 @@ bool parseNumber(const std::string &cell, float &value) {
     return false;
   value = float(parsed);
   return true;
+}
+
+/// Rejects a name used by two columns: which one is the target, or which
+/// feature goes where, would depend on the order of the search.
+void checkUniqueNames(const std::vector<std::string> &header,
+                      const std::string &where) {
+  std::unordered_map<std::string, size_t> firstColumn;
+  for (size_t i = 0; i < header.size(); ++i) {
+    auto [first, isNew] = firstColumn.emplace(header[i], i);
+    if (!isNew)
+      throw UserError(where, fmt::format("column name '{}' is used twice, "
+                                         "by columns {} and {}",
+                                         header[i], first->second + 1, i + 1));
+  }
 }
 
 size_t targetColumn(const std::vector<std::string> &header,
@@ -69,6 +93,11 @@ void addRow(RawRows &rows, const std::vector<std::string> &cells,
       throw UserError(where, fmt::format("cell '{}' in column '{}' is not a "
                                          "number",
                                          cells[i], header[i]));
+    if (isHexadecimal(cells[i]))
+      throw UserError(where, fmt::format("cell '{}' in column '{}' is "
+                                         "hexadecimal, expected a decimal "
+                                         "number",
+                                         cells[i], header[i]));
     // NaN, infinity and numbers beyond the float range would only show up
     // later as a diverged run.
     if (!std::isfinite(value))
@@ -85,6 +114,7 @@ void addRow(RawRows &rows, const std::vector<std::string> &cells,
 } // namespace
 
 RawRows readCsv(const std::string &path, const std::string &target) {
+  rejectDirectory(path);
   std::ifstream in(path);
   if (!in)
     throw UserError(path, "cannot open the file");
@@ -93,6 +123,7 @@ RawRows readCsv(const std::string &path, const std::string &target) {
   if (!std::getline(in, line) || trim(line).empty())
     throw UserError(path + ":1", "expected a header line");
   std::vector<std::string> header = splitCells(line);
+  checkUniqueNames(header, path + ":1");
   size_t targetIndex = targetColumn(header, target, path + ":1");
 
   RawRows rows;

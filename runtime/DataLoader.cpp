@@ -3,13 +3,17 @@
 //
 // The feature count of the file must equal the element count of x_shape.
 // Targets are laid out per y_shape: [1] as read, [] as class labels, [C] as
-// one-hot rows; labels must then be integers in [0, C).
+// one-hot rows; labels must then be integers in [0, C). Binary cross-entropy
+// targets must be probabilities in [0, 1] (PyTorch's BCELoss refuses others;
+// a soft label such as 0.9 is allowed, as in Keras).
 #include "Dataset.h"
 
 #include "Error.h"
 
 #include <cassert>
 #include <cmath>
+
+#include <sys/stat.h>
 
 namespace gradc::rt {
 namespace {
@@ -52,12 +56,30 @@ void checkInputIds(const RawRows &raw, int64_t limit) {
   }
 }
 
+/// How a message names a row: "row 3" of a text file (1-based, as lines
+/// are) or "item 2 (byte 10)" of IDX labels (0-based, as offsets are; they
+/// count the bytes of the decompressed file).
+std::string rowName(const RawRows &raw, int64_t row) {
+  if (!raw.line.empty())
+    return fmt::format("row {}", row + 1);
+  return fmt::format("item {} (byte {})", row, raw.targetOffset + row);
+}
+
 void checkLabel(const RawRows &raw, int64_t row, int64_t classes) {
   float label = raw.target[row];
   if (label != std::floor(label) || label < 0 || label >= float(classes))
     throw UserError(rowLocation(raw, row),
-                    fmt::format("label {} of row {} is not a class in [0, {})",
-                                label, row + 1, classes));
+                    fmt::format("label {} of {} is not a class in [0, {})",
+                                label, rowName(raw, row), classes));
+}
+
+void checkProbability(const RawRows &raw, int64_t row) {
+  float label = raw.target[row];
+  if (label < 0 || label > 1)
+    throw UserError(rowLocation(raw, row),
+                    fmt::format("label {} of {} is not a probability in "
+                                "[0, 1] (loss binary_crossentropy)",
+                                label, rowName(raw, row)));
 }
 
 /// Class labels kept as one value per row (y_shape []) index the model's
@@ -69,6 +91,20 @@ int64_t sparseClasses(const ModelConfig &config) {
   return config.outputShape[0];
 }
 
+/// Targets kept as one value per row must suit the loss: classes of the
+/// output layer for sparse categorical cross-entropy, probabilities for
+/// binary cross-entropy.
+void checkTargets(const RawRows &raw, const ModelConfig &config) {
+  int64_t classes = sparseClasses(config);
+  bool binary = config.loss == "binary_crossentropy";
+  for (int64_t row = 0; row < raw.rows(); ++row) {
+    if (classes)
+      checkLabel(raw, row, classes);
+    if (binary)
+      checkProbability(raw, row);
+  }
+}
+
 void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
                   int64_t classes) {
   checkLabel(raw, row, classes);
@@ -78,6 +114,12 @@ void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
 }
 
 } // namespace
+
+void rejectDirectory(const std::string &path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    throw UserError(path, "expected a data file, found a directory");
+}
 
 Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
   RawRows raw = readSource(source, config);
@@ -94,9 +136,7 @@ Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
   bool oneHot = config.yShape.size() == 1 && config.yShape[0] > 1;
   set.yWidth = oneHot ? config.yShape[0] : 1;
   if (!oneHot) {
-    if (int64_t classes = sparseClasses(config))
-      for (int64_t row = 0; row < set.rows; ++row)
-        checkLabel(raw, row, classes);
+    checkTargets(raw, config);
     set.y = raw.target;
     return set;
   }

@@ -23,6 +23,7 @@ struct RawRows {
   std::vector<float> x;      ///< rows * width
   std::vector<float> target; ///< one per row
   std::vector<int64_t> line; ///< 1-based source line per row; empty for idx
+  int64_t targetOffset = 0;  ///< idx: byte offset of the first label
   int64_t rows() const { return int64_t(target.size()); }
 };
 
@@ -46,6 +47,10 @@ RawRows readIdx(const std::string &images, const std::string &labels);
 /// One example per line, "label<TAB>tok tok ...", token ids padded with 0 or
 /// truncated at the front to `length` (Keras pad_sequences defaults).
 RawRows readTokens(const std::string &path, int64_t length);
+
+/// Throws a UserError when `path` names a directory: a stream opened on one
+/// reads nothing, which would be reported as a file without content.
+void rejectDirectory(const std::string &path);
 
 /// Reads `source` and lays out its targets for `config`; throws UserError.
 Dataset loadDataset(const SourceSpec &source, const ModelConfig &config);

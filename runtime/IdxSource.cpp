@@ -22,9 +22,29 @@ namespace {
 struct IdxArray {
   std::vector<int64_t> dims;
   std::vector<uint8_t> data;
+  size_t dataOffset = 0; ///< bytes before the data: magic and dimensions
 };
 
+/// Why zlib stopped before the end of `file`, or "" if it did not. A gzip
+/// stream cut short reads as a shorter file, and would otherwise be reported
+/// as an IDX file with too few bytes.
+std::string readFailure(gzFile file, const std::string &path) {
+  int code = Z_OK;
+  std::string reason = gzerror(file, &code);
+  if (code == Z_OK)
+    return "";
+  if (code == Z_BUF_ERROR)
+    return "gzip stream is truncated: the file ends inside compressed data";
+  // zlib's message starts with the path, which the diagnostic already shows.
+  if (reason.rfind(path + ": ", 0) == 0)
+    reason.erase(0, path.size() + 2);
+  if (code == Z_ERRNO)
+    return fmt::format("cannot read the file: {}", reason);
+  return fmt::format("gzip stream is corrupt: {}", reason);
+}
+
 std::vector<uint8_t> readAllBytes(const std::string &path) {
+  rejectDirectory(path);
   gzFile file = gzopen(path.c_str(), "rb");
   if (!file)
     throw UserError(path, "cannot open the file");
@@ -33,10 +53,10 @@ std::vector<uint8_t> readAllBytes(const std::string &path) {
   int got = 0;
   while ((got = gzread(file, chunk, sizeof chunk)) > 0)
     bytes.insert(bytes.end(), chunk, chunk + got);
-  bool failed = got < 0;
+  std::string failure = readFailure(file, path);
   gzclose(file);
-  if (failed)
-    throw UserError(path, "corrupt gzip data");
+  if (!failure.empty())
+    throw UserError(path, failure);
   return bytes;
 }
 
@@ -75,6 +95,7 @@ IdxArray readIdxArray(const std::string &path, size_t expectedDims) {
                                       "file has {}",
                                       count, bytes.size() - headerSize));
   array.data.assign(bytes.begin() + headerSize, bytes.end());
+  array.dataOffset = headerSize;
   return array;
 }
 
@@ -94,6 +115,7 @@ RawRows readIdx(const std::string &images, const std::string &labels) {
   for (uint8_t pixel : pixels.data)
     rows.x.push_back(float(pixel) / 255.0f);
   rows.target.assign(classes.data.begin(), classes.data.end());
+  rows.targetOffset = int64_t(classes.dataOffset);
   return rows;
 }
 

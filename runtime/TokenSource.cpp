@@ -67,6 +67,7 @@ float parseLabel(const std::string &text, const std::string &where) {
 } // namespace
 
 RawRows readTokens(const std::string &path, int64_t length) {
+  rejectDirectory(path);
   std::ifstream in(path);
   if (!in)
     throw UserError(path, "cannot open the file");

@@ -7,6 +7,7 @@
 // line, a short or long row, a cell that is not a finite number) is a user
 // error naming the file and line.
 
+#include "Dataset.h"
 #include "Error.h"
 #include "Initializers.h"
 
@@ -46,6 +47,7 @@ void readVectors(const ParamSpec &param, float *out) {
     throw UserError(param.vectorsPath,
                     fmt::format("vectors need a 2-d table, '{}' is not",
                                 param.name));
+  rejectDirectory(param.vectorsPath);
   std::ifstream in(param.vectorsPath);
   if (!in)
     throw UserError(param.vectorsPath, "cannot open the vectors file");
