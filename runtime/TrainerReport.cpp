@@ -2,9 +2,9 @@
 // live progress bar and the divergence report.
 // SPDX-License-Identifier: MIT
 //
-// The divergence report names the first parameter, in config order, whose
-// gradient norm is not finite (or the loss when every norm is finite) and
-// lists the last finite norm of each parameter, the values that led there.
+// The divergence report says whether the loss is finite, names the first
+// parameter, in config order, whose gradient norm is not, and lists the last
+// finite norm of each parameter, the values that led there.
 #include "Trainer.h"
 
 #include <fmt/format.h>
@@ -67,13 +67,15 @@ void Trainer::showProgress(const TrainState &state, int64_t index,
 
 std::string Trainer::divergenceReport(const TrainState &state,
                                       int64_t index) const {
-  std::string culprit = "loss is not finite";
-  for (size_t p = 0; p < layout.names.size(); ++p) {
-    if (std::isfinite(metrics[layout.norm[p]]))
-      continue;
-    culprit = fmt::format("gradient of {} is not finite", layout.names[p]);
-    break;
-  }
+  std::string gradient;
+  for (size_t p = 0; p < layout.names.size() && gradient.empty(); ++p)
+    if (!std::isfinite(metrics[layout.norm[p]]))
+      gradient = "gradient of " + layout.names[p];
+  bool lossFinite = std::isfinite(metrics[layout.loss]);
+  std::string culprit = gradient.empty() ? "loss is not finite"
+                        : lossFinite
+                            ? gradient + " is not finite"
+                            : "loss and " + gradient + " are not finite";
   std::string report = fmt::format(
       "error: training diverged at epoch {}, step {} (global step {}): {}\n",
       state.epoch + 1, index + 1, state.step + 1, culprit);

@@ -15,13 +15,18 @@
 #
 # Usage: torch_regression_sweep.py [--seeds 1-40] [--variants none,norm,...]
 #                                  [--double] [--json OUT]
+#                                  [--against-gradc MEASURE_REGRESSION_JSON]
 #        torch_regression_sweep.py --gradc-json MEASURE_REGRESSION_JSON
-# The second form prints the same tables for gradc's runs, as written by
-# measure_regression.py --json, so the two spreads can be set side by side.
+# --against-gradc then tests, measure by measure, that gradc's runs (as
+# written by measure_regression.py --json) and PyTorch's come from the same
+# distribution (two-sample Kolmogorov-Smirnov at 1%). The second form only
+# prints the tables for gradc's runs, so the two spreads can be set side by
+# side.
 import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -147,17 +152,49 @@ def load(split, dtype):
 
 
 def gradc_results(path):
-    """measure_regression.py's --json rows, renamed to this script's keys.
-    gradc names a non-finite gradient before the loss when both are, where
-    this script says 'loss and gradient of NAME'."""
+    """measure_regression.py's --json rows, renamed to this script's keys."""
     with open(path) as f:
         runs = json.load(f)
     for row in (r for rows in runs.values() for r in rows
                 if "diverged_global" in r):
+        what = re.sub(r" (is|are) not finite$", "", row["diverged_what"])
         row.update(nonfinite_step=row["diverged_global"],
-                   nonfinite_what=row["diverged_what"].replace(
-                       " is not finite", ""))
-    return runs
+                   nonfinite_what=what)
+        if what.startswith("loss"):
+            row.update(loss_nonfinite_step=row["diverged_global"])
+    return {key.rsplit("-", 1)[0]: rows for key, rows in runs.items()
+            if key.endswith("-jit")}
+
+
+def ks_distance(a, b):
+    """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the
+    empirical distribution functions of a and b."""
+    a, b = np.sort(a), np.sort(b)
+    points = np.concatenate([a, b])
+    gaps = np.searchsorted(a, points, side="right") / len(a) - \
+        np.searchsorted(b, points, side="right") / len(b)
+    return float(np.max(np.abs(gaps)))
+
+
+def compare(variant, torch_rows, gradc_rows):
+    """Per measure: both medians, the KS distance and the distance that two
+    samples of these sizes from one distribution exceed with probability
+    1% (asymptotic, conservative for ties). Returns (lines, disagreements)."""
+    lines, disagree = [], 0
+    for key in MEASURES["none" if variant == "none" else "clipped"]:
+        t = [r[key] for r in torch_rows if r.get(key) is not None]
+        g = [r[key] for r in gradc_rows if r.get(key) is not None]
+        if not t or not g:
+            continue
+        distance = ks_distance(t, g)
+        limit = 1.628 * math.sqrt((len(t) + len(g)) / (len(t) * len(g)))
+        same = distance <= limit
+        disagree += not same
+        lines.append(f"{variant} {key}: median torch {np.median(t):.4g} "
+                     f"gradc {np.median(g):.4g}, KS {distance:.3f} "
+                     f"(1% limit {limit:.3f}) "
+                     f"{'same' if same else 'DIFFERENT'}")
+    return lines, disagree
 
 
 def main():
@@ -168,10 +205,13 @@ def main():
     parser.add_argument("--json")
     parser.add_argument("--gradc-json", help="only tabulate this output of "
                         "measure_regression.py --json")
+    parser.add_argument("--against-gradc", help="after the torch runs, test "
+                        "that this output of measure_regression.py --json "
+                        "has the same distributions; exit 1 if not")
     args = parser.parse_args()
     if args.gradc_json:
-        for key, rows in gradc_results(args.gradc_json).items():
-            print(report(key.rsplit("-", 1)[0], rows, f"gradc {key}"))
+        for variant, rows in gradc_results(args.gradc_json).items():
+            print(report(variant, rows, f"gradc {variant}"))
         return 0
     torch.set_num_threads(1)
     precision = "float64" if args.double else "float32"
@@ -188,7 +228,16 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
-    return 0
+    if not args.against_gradc:
+        return 0
+    gradc, disagree, lines = gradc_results(args.against_gradc), 0, []
+    for variant, rows in results.items():
+        more, different = compare(variant, rows, gradc.get(variant, []))
+        lines, disagree = lines + more, disagree + different
+    print("\n" + "\n".join(lines))
+    print(f"{len(lines) - disagree} of {len(lines)} measures have the same "
+          "distribution in gradc and PyTorch")
+    return 1 if disagree else 0
 
 
 if __name__ == "__main__":
