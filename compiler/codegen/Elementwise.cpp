@@ -5,7 +5,7 @@
 // operands that are themselves inlined are evaluated recursively at the mapped
 // index, which is how chains fuse into one loop. Broadcasting maps an index
 // by zeroing the dimensions an operand has as 1. Shape ops (transpose, slice,
-// pad, concat, one_hot, gather) are elementwise with their own index maps;
+// pad, concat, one_hot, gather) are per-element with their own index maps;
 // out-of-range reads are clamped to a valid address and masked by a select,
 // never branched around, so the loops stay vectorizable.
 
@@ -24,36 +24,10 @@ namespace gradc::codegen {
 
 using ir::OpKind;
 
-bool isElementwise(OpKind kind) {
-  switch (kind) {
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Maximum:
-  case OpKind::Minimum:
-  case OpKind::Greater:
-  case OpKind::Select:
-  case OpKind::Neg:
-  case OpKind::Exp:
-  case OpKind::Log:
-  case OpKind::Sqrt:
-  case OpKind::Square:
-  case OpKind::Abs:
-  case OpKind::Tanh:
-  case OpKind::Sigmoid:
-  case OpKind::Softplus:
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Elu:
-  case OpKind::Clamp:
-  case OpKind::IsFinite:
-  case OpKind::BroadcastTo:
-  case OpKind::DropoutMask:
+bool isPerElement(OpKind kind) {
+  if (ir::isElementwise(kind) || isIndexMapped(kind))
     return true;
-  default:
-    return isIndexMapped(kind);
-  }
+  return kind == OpKind::BroadcastTo || kind == OpKind::DropoutMask;
 }
 
 bool isIndexMapped(OpKind kind) {

@@ -1,7 +1,7 @@
 // Kernels.cpp - which kernel lowers which op.
 // SPDX-License-Identifier: MIT
 //
-// The dispatch from OpKind to the kernel families; elementwise ops are
+// The dispatch from OpKind to the kernel families; per-element ops are
 // handled by lowerElementwise before this is consulted.
 
 #include "codegen/Kernels.h"
@@ -25,7 +25,7 @@ bool hasKernel(OpKind kind) {
   case OpKind::ScatterAdd:
     return true;
   default:
-    return isElementwise(kind);
+    return isPerElement(kind);
   }
 }
 

@@ -13,14 +13,14 @@
 
 namespace gradc::codegen {
 
-/// The value of elementwise node `n` at `idx`, from its operands' values.
+/// The value of per-element node `n` at `idx`, from its operands' values.
 llvm::Value *evalElementwise(GraphLowering &L, const Node *n,
                              const Index &idx);
 /// A loop over `n`'s elements storing evalElementwise.
 void lowerElementwise(GraphLowering &L, const Node *n);
 /// True when lowerKernel (or lowerElementwise) handles `kind`.
 bool hasKernel(ir::OpKind kind);
-/// Dispatches a non-elementwise node to its family's kernel.
+/// Dispatches a node that is not per-element to its family's kernel.
 void lowerKernel(GraphLowering &L, const Node *n);
 
 void lowerReduce(GraphLowering &L, const Node *n);

@@ -303,7 +303,7 @@ void GraphLowering::emitArena() {
 // optimizer never sees the whole (possibly unrolled) graph at once. Scalar
 // arithmetic stays in the entry point, where its neighbours can be combined.
 void GraphLowering::emitKernel(const Node *n) {
-  if (isElementwise(n->kind) && n->type.numElements(2) == 1)
+  if (isPerElement(n->kind) && n->type.numElements(2) == 1)
     return emitNode(n);
   std::string prefix = b.GetInsertBlock()->getParent()->getName().str();
   outliner_.emit(b, prefix + "." + ir::opName(n->kind) + "." + n->name,
@@ -311,7 +311,7 @@ void GraphLowering::emitKernel(const Node *n) {
 }
 
 void GraphLowering::emitNode(const Node *n) {
-  if (isElementwise(n->kind))
+  if (isPerElement(n->kind))
     return lowerElementwise(*this, n);
   lowerKernel(*this, n);
 }

@@ -1,7 +1,7 @@
 // Lowering.h - the state of lowering one graph into one LLVM function.
 // SPDX-License-Identifier: MIT
 //
-// GraphLowering owns the decisions made once per graph: which elementwise
+// GraphLowering owns the decisions made once per graph: which per-element
 // nodes are computed inside their single user's loop (inlined), where every
 // other node lives (a leaf buffer, an output buffer it is computed into in
 // place, or the scratch arena), and the order in which nodes are emitted so
@@ -140,10 +140,11 @@ private:
 };
 
 /// True for ops computed one element at a time from operand elements at
-/// (mapped) indices: arithmetic, broadcast, transpose, slice, pad, concat,
-/// one_hot, gather, dropout_mask. These can be inlined into their user.
-bool isElementwise(ir::OpKind kind);
-/// True for the elementwise ops whose operand index is not the result
+/// (mapped) indices: the elementwise ops of the IR, broadcast_to,
+/// dropout_mask and the index-mapped ops. These can be inlined into their
+/// user.
+bool isPerElement(ir::OpKind kind);
+/// True for the per-element ops whose operand index is not the result
 /// index broadcast: transpose, slice, pad, concat, one_hot, gather.
 bool isIndexMapped(ir::OpKind kind);
 

@@ -3,7 +3,7 @@
 //
 // The plan is made once per graph, before any instruction is emitted:
 //  1. only nodes some requested output depends on are lowered;
-//  2. an elementwise node with one user that is itself elementwise (or a
+//  2. a per-element node with one user that is itself per-element (or a
 //     reduction) is inlined into that user's loop instead of stored;
 //  3. an output is computed directly into its destination buffer (a
 //     parameter, a state slot, the prediction) when it owns a loop;
@@ -26,8 +26,11 @@ namespace gradc::codegen {
 using ir::OpKind;
 
 namespace {
+// Whether `kind` reads its operands through GraphLowering::read, which
+// evaluates an inlined operand in place. norm2 is not one of them: it loads
+// its operand from memory as explicit vectors.
 bool readsThroughLoad(OpKind kind) {
-  return isElementwise(kind) || kind == OpKind::ReduceSum ||
+  return isPerElement(kind) || kind == OpKind::ReduceSum ||
          kind == OpKind::ReduceMax;
 }
 
@@ -67,7 +70,7 @@ void GraphLowering::chooseInlining() {
     if (!needed_.lookup(user) || !readsThroughLoad(user->kind))
       continue;
     for (const Node *op : user->operands)
-      if (isElementwise(op->kind) && uses_.lookup(op) == 1)
+      if (isPerElement(op->kind) && uses_.lookup(op) == 1)
         inlined_[op] = true;
   }
 }

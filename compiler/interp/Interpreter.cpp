@@ -13,6 +13,7 @@
 
 namespace gradc::interp {
 
+using ir::OpCategoryKind;
 using ir::OpKind;
 
 llvm::Error kernelError(const ir::Node &node, const llvm::Twine &message) {
@@ -22,36 +23,24 @@ llvm::Error kernelError(const ir::Node &node, const llvm::Twine &message) {
 }
 
 Kernel kernelFor(OpKind kind) {
-  switch (kind) {
-  case OpKind::ReduceSum:
-  case OpKind::ReduceMax:
-  case OpKind::Norm2:
-    return evalReduction;
-  case OpKind::Reshape:
-  case OpKind::Transpose:
-  case OpKind::BroadcastTo:
-  case OpKind::Slice:
-  case OpKind::Pad:
-  case OpKind::Concat:
-    return evalShape;
-  case OpKind::MatMul:
-  case OpKind::Conv2D:
-  case OpKind::Conv2DGradInput:
-  case OpKind::Conv2DGradKernel:
-    return evalLinear;
-  case OpKind::MaxPool2D:
-  case OpKind::MaxPool2DGrad:
-    return evalPool;
-  case OpKind::LogSoftmax:
-  case OpKind::OneHot:
-  case OpKind::Gather:
-  case OpKind::ScatterAdd:
-  case OpKind::DropoutMask:
-    return evalLossEmbed;
-  default:
-    assert(!ir::isLeaf(kind) && "leaves have no kernel");
+  switch (ir::opCategory(kind)) {
+  case OpCategoryKind::ElementwiseBinary:
+  case OpCategoryKind::ElementwiseUnary:
     return evalElementwise;
+  case OpCategoryKind::Reduction:
+    return evalReduction;
+  case OpCategoryKind::Layout:
+    return evalShape;
+  case OpCategoryKind::Linear:
+    return evalLinear;
+  case OpCategoryKind::Pool:
+    return evalPool;
+  case OpCategoryKind::LossEmbed:
+    return evalLossEmbed;
+  case OpCategoryKind::Leaf:
+    break;
   }
+  llvm_unreachable("leaves have no kernel");
 }
 
 void Interpreter::setLeaf(const std::string &name, Tensor value) {

@@ -28,7 +28,8 @@ using Args = llvm::ArrayRef<const Tensor *>;
 using Kernel = llvm::Expected<Tensor> (*)(const ir::Node &, Args,
                                           const RunContext &);
 
-/// The kernel of a non-leaf op kind.
+/// The kernel of a non-leaf op kind: one family per category of Ops.def,
+/// except that both elementwise categories share evalElementwise.
 Kernel kernelFor(ir::OpKind kind);
 
 // The families, one file each; each dispatches on node.kind.

@@ -23,10 +23,12 @@ namespace {
 struct OpInfo {
   const char *name;
   int arity;
+  OpCategoryKind category;
 };
 
 const OpInfo kOpTable[] = {
-#define GIR_OP(Kind, Name, Arity) {Name, Arity},
+#define GIR_OP(Kind, Name, Arity, Category)                                    \
+  {Name, Arity, OpCategoryKind::Category},
 #include "ir/Ops.def"
 };
 } // namespace
@@ -47,19 +49,16 @@ bool opKindFromName(const std::string &name, OpKind &kind) {
 
 int opArity(OpKind kind) { return kOpTable[static_cast<size_t>(kind)].arity; }
 
-bool isLeaf(OpKind kind) {
-  switch (kind) {
-  case OpKind::Input:
-  case OpKind::Param:
-  case OpKind::State:
-  case OpKind::Hyper:
-  case OpKind::Constant:
-  case OpKind::BatchSize:
-  case OpKind::StepCounter:
-    return true;
-  default:
-    return false;
-  }
+OpCategoryKind opCategory(OpKind kind) {
+  return kOpTable[static_cast<size_t>(kind)].category;
+}
+
+bool isLeaf(OpKind kind) { return opCategory(kind) == OpCategoryKind::Leaf; }
+
+bool isElementwise(OpKind kind) {
+  OpCategoryKind category = opCategory(kind);
+  return category == OpCategoryKind::ElementwiseUnary ||
+         category == OpCategoryKind::ElementwiseBinary;
 }
 
 int64_t Type::numElements(int64_t batch) const {

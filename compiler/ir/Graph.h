@@ -29,8 +29,21 @@ namespace gradc::ir {
 
 /// Every kind of operation, generated from Ops.def.
 enum class OpKind {
-#define GIR_OP(Kind, Name, Arity) Kind,
+#define GIR_OP(Kind, Name, Arity, Category) Kind,
 #include "ir/Ops.def"
+};
+
+/// The family of an op: the category column of Ops.def, which describes
+/// each family.
+enum class OpCategoryKind {
+  Leaf,
+  ElementwiseBinary,
+  ElementwiseUnary,
+  Reduction,
+  Layout,
+  Linear,
+  Pool,
+  LossEmbed,
 };
 
 /// The textual name of an op kind ("matmul").
@@ -39,8 +52,13 @@ const char *opName(OpKind kind);
 bool opKindFromName(const std::string &name, OpKind &kind);
 /// The number of operands, or -1 for variadic ops.
 int opArity(OpKind kind);
-/// True for Input, Param, State, Hyper, Constant, BatchSize and StepCounter.
+/// The family of an op kind.
+OpCategoryKind opCategory(OpKind kind);
+/// True for ops without operands: Input, Param, State, Hyper, Constant,
+/// BatchSize and StepCounter.
 bool isLeaf(OpKind kind);
+/// True for the elementwise ops, unary and (broadcasting) binary.
+bool isElementwise(OpKind kind);
 
 enum class ElemKind { F32, F64 };
 

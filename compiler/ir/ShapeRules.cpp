@@ -1,9 +1,10 @@
 // ShapeRules.cpp - shape rules of leaves, elementwise, reduction and shape ops.
 // SPDX-License-Identifier: MIT
 //
-// The dispatcher lives here too. Broadcasting follows numpy: shapes align at
-// the trailing dimension and a 1 stretches. The batch dimension B is a size
-// unknown until run time, so it only matches B or 1.
+// The dispatcher lives here too: leaves and elementwise ops share the rule
+// of their category, every other op has its own. Broadcasting follows numpy:
+// shapes align at the trailing dimension and a 1 stretches. The batch
+// dimension B is a size unknown until run time, so it only matches B or 1.
 
 #include "ir/Printer.h"
 #include "ir/ShapeRulesDetail.h"
@@ -230,45 +231,12 @@ llvm::Expected<Type> concatRule(Operands ops, const AttrMap &attrs) {
     result.dims[axis] += t->dims[axis];
   return result;
 }
-} // namespace
 
-bool hasDeclaredType(OpKind kind) {
+// The ops outside the leaf and elementwise families have a rule each.
+llvm::Expected<Type> opSpecificRule(OpKind kind, Operands ops,
+                                    const AttrMap &attrs,
+                                    const Type *declared) {
   switch (kind) {
-  case OpKind::Reshape:
-  case OpKind::BroadcastTo:
-  case OpKind::Slice:
-  case OpKind::Pad:
-  case OpKind::Conv2DGradInput:
-  case OpKind::Conv2DGradKernel:
-  case OpKind::DropoutMask:
-    return true;
-  default:
-    return isLeaf(kind);
-  }
-}
-
-llvm::Expected<Type> inferType(OpKind kind, Operands ops, const AttrMap &attrs,
-                               const Type *declared) {
-  assert((!hasDeclaredType(kind) || declared) && "op needs a declared type");
-  int arity = opArity(kind);
-  if (arity >= 0 && ops.size() != static_cast<size_t>(arity))
-    return shapeError(std::string(opName(kind)) + " takes " +
-                      std::to_string(arity) + " operands, got " +
-                      std::to_string(ops.size()));
-  if (isLeaf(kind))
-    return leafRule(kind, attrs, *declared);
-  switch (kind) {
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Maximum:
-  case OpKind::Minimum:
-  case OpKind::Greater:
-  case OpKind::Select:
-    return broadcastRule(ops);
-  case OpKind::Clamp:
-    return clampRule(ops, attrs);
   case OpKind::ReduceSum:
   case OpKind::ReduceMax:
     return reduceRule(ops, attrs);
@@ -311,8 +279,46 @@ llvm::Expected<Type> inferType(OpKind kind, Operands ops, const AttrMap &attrs,
   case OpKind::DropoutMask:
     return dropoutMaskRule(ops, attrs, *declared);
   default:
-    // Every remaining op is elementwise unary: the type passes through.
+    llvm_unreachable("a leaf or elementwise op reached opSpecificRule");
+  }
+}
+} // namespace
+
+bool hasDeclaredType(OpKind kind) {
+  switch (kind) {
+  case OpKind::Reshape:
+  case OpKind::BroadcastTo:
+  case OpKind::Slice:
+  case OpKind::Pad:
+  case OpKind::Conv2DGradInput:
+  case OpKind::Conv2DGradKernel:
+  case OpKind::DropoutMask:
+    return true;
+  default:
+    return isLeaf(kind);
+  }
+}
+
+llvm::Expected<Type> inferType(OpKind kind, Operands ops, const AttrMap &attrs,
+                               const Type *declared) {
+  assert((!hasDeclaredType(kind) || declared) && "op needs a declared type");
+  int arity = opArity(kind);
+  if (arity >= 0 && ops.size() != static_cast<size_t>(arity))
+    return shapeError(std::string(opName(kind)) + " takes " +
+                      std::to_string(arity) + " operands, got " +
+                      std::to_string(ops.size()));
+  switch (opCategory(kind)) {
+  case OpCategoryKind::Leaf:
+    return leafRule(kind, attrs, *declared);
+  case OpCategoryKind::ElementwiseBinary:
+    return broadcastRule(ops);
+  case OpCategoryKind::ElementwiseUnary:
+    // The type passes through; only clamp has attributes to check.
+    if (kind == OpKind::Clamp)
+      return clampRule(ops, attrs);
     return *ops[0];
+  default:
+    return opSpecificRule(kind, ops, attrs, declared);
   }
 }
 

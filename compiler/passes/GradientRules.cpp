@@ -15,7 +15,7 @@ using ir::OpKind;
 
 namespace {
 constexpr size_t kNumOps = 0
-#define GIR_OP(Kind, Name, Arity) +1
+#define GIR_OP(Kind, Name, Arity, Category) +1
 #include "ir/Ops.def"
     ;
 

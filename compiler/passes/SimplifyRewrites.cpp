@@ -159,6 +159,31 @@ Node *transposeIdentity(Node &node) {
     return node.operands[0];
   return inner->kind == OpKind::Transpose ? &node : nullptr;
 }
+
+// The identities that belong to one op kind.
+Node *kindIdentity(Node &node) {
+  switch (node.kind) {
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+    return arithmeticIdentity(node);
+  case OpKind::Neg:
+    if (node.operands[0]->kind == OpKind::Neg)
+      return node.operands[0]->operands[0];
+    return nullptr;
+  case OpKind::Select:
+    return selectIdentity(node);
+  case OpKind::Reshape:
+    return collapseChain(node);
+  case OpKind::BroadcastTo:
+    return broadcastIdentity(node);
+  case OpKind::Transpose:
+    return transposeIdentity(node);
+  default:
+    return nullptr;
+  }
+}
 } // namespace
 
 bool foldConstant(Node &node) {
@@ -189,35 +214,11 @@ bool foldConstant(Node &node) {
 }
 
 Node *applyIdentity(Node &node) {
-  switch (node.kind) {
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-    if (Node *replacement = arithmeticIdentity(node))
-      return replacement;
+  if (Node *replacement = kindIdentity(node))
+    return replacement;
+  if (ir::opCategory(node.kind) == ir::OpCategoryKind::ElementwiseBinary)
     return dropExplicitBroadcasts(node);
-  case OpKind::Neg:
-    if (node.operands[0]->kind == OpKind::Neg)
-      return node.operands[0]->operands[0];
-    return nullptr;
-  case OpKind::Select:
-    if (Node *replacement = selectIdentity(node))
-      return replacement;
-    return dropExplicitBroadcasts(node);
-  case OpKind::Maximum:
-  case OpKind::Minimum:
-  case OpKind::Greater:
-    return dropExplicitBroadcasts(node);
-  case OpKind::Reshape:
-    return collapseChain(node);
-  case OpKind::BroadcastTo:
-    return broadcastIdentity(node);
-  case OpKind::Transpose:
-    return transposeIdentity(node);
-  default:
-    return nullptr;
-  }
+  return nullptr;
 }
 
 } // namespace gradc::passes

@@ -266,7 +266,7 @@ TEST(GradCheckOpsCoverage, EveryRuleHasACase) {
     for (ir::OpKind kind : kindsUsed(c))
       checked.insert(kind);
   const ir::OpKind everyKind[] = {
-#define GIR_OP(Kind, Name, Arity) ir::OpKind::Kind,
+#define GIR_OP(Kind, Name, Arity, Category) ir::OpKind::Kind,
 #include "ir/Ops.def"
   };
   for (ir::OpKind kind : everyKind)

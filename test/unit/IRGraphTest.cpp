@@ -126,4 +126,24 @@ TEST(IRGraph, SamePaddingFollowsKeras) {
   EXPECT_EQ(samePadBefore(6, 3, 2), 0); // total 1: the extra goes after
   EXPECT_EQ(convOutputSize(5, 3, 2, false), 2);
 }
+
+// The category column agrees with the arity column: leaves take no operand,
+// elementwise unary ops one, elementwise binary ops two (select three).
+TEST(IRGraph, OpCategoriesAgreeWithArity) {
+  const OpKind everyKind[] = {
+#define GIR_OP(Kind, Name, Arity, Category) OpKind::Kind,
+#include "ir/Ops.def"
+  };
+  for (OpKind kind : everyKind) {
+    OpCategoryKind category = opCategory(kind);
+    int arity = opArity(kind);
+    EXPECT_EQ(isLeaf(kind), arity == 0) << opName(kind);
+    if (category == OpCategoryKind::ElementwiseUnary)
+      EXPECT_EQ(arity, 1) << opName(kind);
+    if (category == OpCategoryKind::ElementwiseBinary)
+      EXPECT_TRUE(arity == 2 || arity == 3) << opName(kind);
+  }
+  EXPECT_TRUE(isElementwise(OpKind::Select));
+  EXPECT_FALSE(isElementwise(OpKind::BroadcastTo));
+}
 } // namespace
