@@ -104,7 +104,7 @@ private:
   void chooseInlining();
   void chooseHomes();
   bool schedule();
-  llvm::DenseMap<const Node *, size_t> lastReads();
+  std::vector<llvm::SmallVector<const Node *, 2>> lastReads();
   void planArena();
   void collectReads(const Node *n, llvm::SmallVectorImpl<const Node *> &out);
   const Node *rootBuffer(const Node *n) const;
@@ -133,7 +133,6 @@ private:
   llvm::DenseMap<const Node *, bool> inlined_;
   llvm::DenseMap<const Node *, llvm::Value *> buffers_;
   llvm::DenseMap<const Node *, llvm::Value *> scalars_;
-  llvm::DenseMap<const Node *, const Node *> homeLeaf_;
   llvm::DenseMap<const Node *, int64_t> fixedOffset_, rowOffset_;
   int64_t fixedBytes_ = 0, rowBytes_ = 0;
   std::vector<const Node *> order_;

@@ -83,8 +83,6 @@ void GraphLowering::chooseHomes() {
       continue;
     out.homed = true;
     buffers_[n] = out.dest;
-    if (out.destLeaf)
-      homeLeaf_[n] = out.destLeaf;
   }
 }
 
@@ -120,8 +118,9 @@ bool GraphLowering::schedule() {
       emitted.push_back(n);
   }
   DenseMap<const Node *, const Node *> writerOf;
-  for (auto &[writer, leaf] : homeLeaf_)
-    writerOf[leaf] = writer;
+  for (const Output &out : outputs_)
+    if (out.homed && out.destLeaf)
+      writerOf[out.destLeaf] = out.value;
 
   DenseMap<const Node *, SmallVector<const Node *, 4>> successors;
   for (const Node *r : emitted) {
@@ -167,7 +166,6 @@ bool GraphLowering::schedule() {
       continue;
     out.homed = false;
     buffers_.erase(out.value);
-    homeLeaf_.erase(out.value);
     return false;
   }
   llvm_unreachable("dependence cycle without an in-place output");
@@ -204,28 +202,35 @@ private:
 };
 } // namespace
 
-// The position in order_ of the last node that reads each buffer; outputs
-// copied at the end are read after every node.
-DenseMap<const Node *, size_t> GraphLowering::lastReads() {
+// For each position in order_, the buffers read there for the last time, in
+// the order that node reads them; outputs copied at the end are read after
+// every node and never freed. The lists follow the schedule, not the map's
+// (pointer) order, so the arena layout is the same in every run.
+std::vector<SmallVector<const Node *, 2>> GraphLowering::lastReads() {
+  std::vector<SmallVector<const Node *, 8>> reads(order_.size());
   DenseMap<const Node *, size_t> last;
   for (size_t i = 0; i < order_.size(); ++i) {
-    SmallVector<const Node *, 8> reads;
-    collectReads(order_[i], reads);
-    for (const Node *x : reads)
+    collectReads(order_[i], reads[i]);
+    for (const Node *x : reads[i])
       last[x] = i;
   }
   for (const Output &out : outputs_)
-    last[rootBuffer(out.value)] = order_.size();
-  return last;
+    last.erase(rootBuffer(out.value));
+
+  std::vector<SmallVector<const Node *, 2>> dying(order_.size());
+  for (size_t i = 0; i < order_.size(); ++i)
+    for (const Node *x : reads[i])
+      if (auto it = last.find(x); it != last.end() && it->second == i) {
+        dying[i].push_back(x);
+        last.erase(it); // a node reading x twice frees it once
+      }
+  return dying;
 }
 
 // A node's slot is taken before the slots of the operands it reads for the
 // last time are freed, so no kernel writes over its own input.
 void GraphLowering::planArena() {
-  std::vector<SmallVector<const Node *, 2>> dying(order_.size());
-  for (auto [n, at] : lastReads())
-    if (at < order_.size())
-      dying[at].push_back(n);
+  std::vector<SmallVector<const Node *, 2>> dying = lastReads();
   SlotPool fixed, rows;
   for (size_t i = 0; i < order_.size(); ++i) {
     const Node *n = order_[i];
