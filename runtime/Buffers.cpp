@@ -32,14 +32,18 @@ std::vector<Shape> shapesOf(const std::vector<Spec> &specs) {
   return shapes;
 }
 
-/// Runs `body` on the parsed config; prints a UserError and returns its
-/// failure value instead of throwing across the C boundary.
+/// Runs `body` on the parsed config; prints a UserError (or running out of
+/// memory) and returns its failure value instead of throwing across the C
+/// boundary.
 template <typename Result, typename Body>
 Result withConfig(const char *json, Result failure, Body body) {
   try {
     return body(parseConfig(json));
   } catch (const UserError &error) {
     std::fprintf(stderr, "%s\n", error.what());
+    return failure;
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "%s\n", OutOfMemoryMessage);
     return failure;
   }
 }

@@ -5,12 +5,16 @@
 // unreadable checkpoints) is thrown as a UserError carrying the complete
 // diagnostic line ("path:line: error: message" or "error: message") and
 // caught once, in gradc_train_main, which prints it and returns ExitUserError.
-// Invariants of the runtime itself are asserts, never UserErrors.
+// Invariants of the runtime itself are asserts, never UserErrors. Running
+// out of memory (std::bad_alloc) is caught at the same places and reported
+// as OutOfMemoryMessage, also with ExitUserError: a model or data set too
+// large for the machine is a user's problem, not a crash.
 #ifndef GRADC_RUNTIME_ERROR_H
 #define GRADC_RUNTIME_ERROR_H
 
 #include <fmt/format.h>
 
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -18,6 +22,11 @@ namespace gradc::rt {
 
 /// Process exit statuses of a training executable.
 enum ExitKind : int { ExitOk = 0, ExitUserError = 1, ExitDiverged = 3 };
+
+/// What the C entry points print when an allocation fails.
+inline constexpr const char *OutOfMemoryMessage =
+    "error: out of memory: the parameters, optimizer state, data and step "
+    "buffers must fit in this machine's memory";
 
 /// A diagnostic for the user; what() is the full line to print.
 class UserError : public std::runtime_error {

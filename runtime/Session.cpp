@@ -171,6 +171,10 @@ int guarded(const std::function<int()> &body) {
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n", error.what());
     return ExitUserError;
+  } catch (const std::bad_alloc &) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", OutOfMemoryMessage);
+    return ExitUserError;
   }
 }
 

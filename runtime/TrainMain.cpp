@@ -160,5 +160,9 @@ int gradc_train_main(const gradc_model *model, int argc, char **argv) {
   } catch (const gradc::rt::UserError &error) {
     std::fprintf(stderr, "%s\n", error.what());
     return gradc::rt::ExitUserError;
+  } catch (const std::bad_alloc &) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", gradc::rt::OutOfMemoryMessage);
+    return gradc::rt::ExitUserError;
   }
 }

@@ -10,6 +10,7 @@
 //   gradc-opt in.gir --autodiff --clip=kind=norm,c=1
 //   gradc-opt in.gir --interpret --feed x=1,2,3 --feed w=0.5
 
+#include "driver/DriverMain.h"
 #include "driver/DriverPasses.h"
 #include "interp/Interpreter.h"
 #include "ir/Parser.h"
@@ -211,7 +212,8 @@ llvm::Error runTool(const Options &opts) {
 }
 } // namespace
 
-int main(int argc, char **argv) {
+/// Everything gradc-opt does, from its command line to its output.
+static int optMain(int argc, char **argv) {
   Options opts;
   for (int i = 1; i < argc; ++i) {
     if (llvm::StringRef(argv[i]) == "--help") {
@@ -230,4 +232,8 @@ int main(int argc, char **argv) {
     return kExitUserError;
   }
   return kExitOk;
+}
+
+int main(int argc, char **argv) {
+  return driver::runToolMain("gradc-opt", [&] { return optMain(argc, argv); });
 }

@@ -8,6 +8,7 @@
 
 #include "driver/DriverEmit.h"
 #include "driver/DriverFrontend.h"
+#include "driver/DriverMain.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -125,11 +126,8 @@ printStage(PipelineStageKind stage) {
   };
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(gradcCategory);
-  cl::ParseCommandLineOptions(argc, argv, "gradc - .model compiler\n");
-
+/// Everything gradc does after parsing its command line.
+static int compile() {
   CodegenOptions options;
   options.cpu = cpuName;
   options.timeCompile = timeCompile;
@@ -161,4 +159,11 @@ int main(int argc, char **argv) {
       {ActionKind::Executable, compileTo(OutputKind::Executable, options)},
   };
   return actions.at(chosenAction())(*program);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(gradcCategory);
+  cl::ParseCommandLineOptions(argc, argv, "gradc - .model compiler\n");
+  return runToolMain("gradc", compile);
 }

@@ -10,6 +10,7 @@
 
 #include "driver/DriverCodegen.h"
 #include "driver/DriverFrontend.h"
+#include "driver/DriverMain.h"
 #include "driver/DriverReplInput.h"
 #include "driver/DriverRun.h"
 
@@ -106,13 +107,15 @@ int runRepl(const GradiArgs &args) {
 } // namespace
 
 int main(int argc, char **argv) {
-  GradiArgs args = splitArguments(argc, argv);
-  if (args.modelFile.empty())
-    return runRepl(args);
-  auto program = loadModelFile(args.modelFile, args.defines, llvm::errs());
-  if (!program) {
-    llvm::consumeError(program.takeError());
-    return ExitUserError;
-  }
-  return trainProgram(*program, args.run);
+  return runToolMain("gradi", [&] {
+    GradiArgs args = splitArguments(argc, argv);
+    if (args.modelFile.empty())
+      return runRepl(args);
+    auto program = loadModelFile(args.modelFile, args.defines, llvm::errs());
+    if (!program) {
+      llvm::consumeError(program.takeError());
+      return int(ExitUserError);
+    }
+    return trainProgram(*program, args.run);
+  });
 }

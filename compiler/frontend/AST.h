@@ -12,6 +12,7 @@
 #define GRADC_FRONTEND_AST_H
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct SourceLoc {
   std::string file;
   unsigned line = 0;
   unsigned col = 0;
+};
+
+/// Where a value is written: its first character and its length, for a
+/// diagnostic that Sema reports about it later.
+struct SourceSpan {
+  SourceLoc loc;
+  unsigned length = 1;
 };
 
 /// A `param name = value` declaration, after any `-D name=value` override.
@@ -105,7 +113,7 @@ struct Layer {
   Extent2 stride;    ///< conv2d (1x1), maxpool2d (= pool)
   PaddingKind padding = PaddingKind::Valid; ///< conv2d, maxpool2d
   Extent2 pool;                             ///< maxpool2d (2x2)
-  double rate = 0;       ///< dropout, alpha_dropout, in [0, 1)
+  double rate = 0;       ///< dropout, alpha_dropout, in [0, 1); required
   Activation activation; ///< dense, conv2d (linear by default)
   /// Initializers (see ParamSpec). Defaults: glorot_uniform kernels, zeros
   /// biases, orthogonal recurrent kernels (Keras), forget_bias for the LSTM
@@ -124,6 +132,9 @@ struct Layer {
   std::vector<int64_t> outputShape; ///< per row, filled by sema
   std::vector<ParamSpec> params;    ///< filled by sema, Keras order
   int64_t paramCount = 0;           ///< elements over all params
+  /// Where each option given on the layer's line is written, by key
+  /// ("units", "filters", ...; positional values under their slot's key).
+  std::map<std::string, SourceSpan> optionSpans;
 };
 
 /// A `model name { ... }` block.
@@ -131,6 +142,7 @@ struct ModelDecl {
   std::string name;
   SourceLoc loc;
   std::vector<int64_t> inputShape; ///< per row: [20], [28, 28, 1], [T]
+  SourceSpan inputSpan;            ///< the input statement's shape
   std::vector<Layer> layers;
   std::vector<int64_t> outputShape; ///< per row, filled by sema
   int64_t paramCount = 0;           ///< sum over layers, filled by sema
@@ -215,6 +227,7 @@ struct TrainDecl {
   Optimizer optimizer;
   std::vector<ClipSpec> clips; ///< at most one per layer and one global
   int64_t batch = 32;
+  SourceSpan batchSpan; ///< the batch statement's value; empty loc if none
   int64_t epochs = 1;
   uint64_t seed = 0;
   bool shuffle = true;

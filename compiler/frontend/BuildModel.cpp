@@ -101,7 +101,9 @@ ast::ModelDecl ASTBuilder::buildModel(ModelParser::ModelDeclContext *ctx) {
       continue;
     }
     hasInput = true;
-    if (auto shape = read.shape(toValue(input->value()), "an input dimension"))
+    Value value = toValue(input->value());
+    model.inputSpan = {value.loc, value.length};
+    if (auto shape = read.shape(value, "an input dimension"))
       model.inputShape = *shape;
   }
   if (!hasInput)
@@ -111,13 +113,21 @@ ast::ModelDecl ASTBuilder::buildModel(ModelParser::ModelDeclContext *ctx) {
   return model;
 }
 
-/// A layer of this kind with the markers sema replaces: a conv2d must get
-/// a kernel, a pool's stride defaults to its pool size.
+/// Is `kind` a dropout layer (dropout or alpha_dropout)?
+static bool isDropout(LayerKind kind) {
+  return kind == LayerKind::Dropout || kind == LayerKind::AlphaDropout;
+}
+
+/// A layer of this kind with the markers of values not given yet: a conv2d
+/// must get a kernel and a dropout a rate (checkRequired), a pool's stride
+/// defaults to its pool size (sema).
 static ast::Layer newLayer(const LayerInfo &info) {
   ast::Layer layer;
   layer.kind = info.kind;
   if (layer.kind == LayerKind::Conv2D)
     layer.kernel = {0, 0};
+  if (isDropout(layer.kind))
+    layer.rate = -1;
   if (layer.kind == LayerKind::MaxPool2D) {
     layer.pool = {2, 2};
     layer.stride = {0, 0};
@@ -175,6 +185,7 @@ ASTBuilder::applyArgs(ast::Layer &layer, const LayerInfo &info,
       read.error(arg.value, arg.key + " is given twice for " + info.spelling);
       continue;
     }
+    layer.optionSpans[arg.key] = {arg.value.loc, arg.value.length};
     applyLayerOption(layer, arg);
   }
   return given;
@@ -184,6 +195,9 @@ void ASTBuilder::checkRequired(const ast::Layer &layer, const LayerInfo &info) {
   std::string missing;
   if (layer.kind == LayerKind::Conv2D && layer.kernel.h == 0)
     missing = "a kernel size (e.g. 3x3)";
+  // Keras has no default rate either: rate 0 would silently do nothing.
+  if (isDropout(layer.kind) && layer.rate < 0)
+    missing = "a rate in [0, 1) (e.g. 0.5)";
   if (layer.units == 0 && contains(info.positional, "units"))
     missing = "a number of units";
   if (layer.units == 0 && contains(info.positional, "filters"))

@@ -102,7 +102,9 @@ void ASTBuilder::buildTrainStmt(ModelParser::TrainStmtContext *ctx,
                  dynamic_cast<ModelParser::OptimizerStmtContext *>(ctx)) {
     buildOptimizer(opt, train.optimizer);
   } else if (auto *b = dynamic_cast<ModelParser::BatchStmtContext *>(ctx)) {
-    readInteger(read, toValue(b->value()), "the batch size", 1, train.batch);
+    Value value = toValue(b->value());
+    train.batchSpan = {value.loc, value.length};
+    readInteger(read, value, "the batch size", 1, train.batch);
   } else if (auto *e = dynamic_cast<ModelParser::EpochsStmtContext *>(ctx)) {
     readInteger(read, toValue(e->value()), "epochs", 1, train.epochs);
   } else if (auto *s = dynamic_cast<ModelParser::SeedStmtContext *>(ctx)) {

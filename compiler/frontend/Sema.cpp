@@ -14,6 +14,29 @@ using namespace gradc::frontend;
 using ast::ActivationKind;
 using ast::LossKind;
 
+/// The option whose number sizes the parameters of a layer of `kind`.
+static const char *sizeOption(ast::LayerKind kind) {
+  if (kind == ast::LayerKind::Conv2D)
+    return "filters";
+  if (kind == ast::LayerKind::Embedding)
+    return "vocab";
+  return "units";
+}
+
+/// Reports that the params up to `layer` exceed MaxModelParams, with the
+/// caret at the number that sizes that layer.
+static void reportTooManyParams(const ast::ModelDecl &model,
+                                const ast::Layer &layer,
+                                DiagnosticEngine &diags) {
+  ast::SourceSpan at = optionSpan(layer, sizeOption(layer.kind));
+  diags.error(at.loc,
+              "model '" + model.name + "' has " +
+                  std::to_string(model.paramCount) + " parameters up to " +
+                  layer.name + ", over the limit of " +
+                  std::to_string(MaxModelParams) + " (2^31) per model",
+              at.length);
+}
+
 static void analyzeModel(ast::ModelDecl &model, DiagnosticEngine &diags) {
   if (model.inputShape.empty())
     return; // no input statement: already reported
@@ -22,6 +45,8 @@ static void analyzeModel(ast::ModelDecl &model, DiagnosticEngine &diags) {
                 model.name.size());
     return;
   }
+  if (!checkTensorSize("input", model.inputShape, model.inputSpan, diags))
+    return;
   std::vector<int64_t> shape = model.inputShape;
   for (ast::Layer &layer : model.layers) {
     std::optional<std::vector<int64_t>> out = inferLayer(layer, shape, diags);
@@ -29,6 +54,8 @@ static void analyzeModel(ast::ModelDecl &model, DiagnosticEngine &diags) {
       return;
     shape = *out;
     model.paramCount += layer.paramCount;
+    if (model.paramCount > MaxModelParams)
+      return reportTooManyParams(model, layer, diags);
   }
   model.outputShape = shape;
 }
@@ -109,6 +136,30 @@ static void checkClips(const ast::TrainDecl &train, const ast::ModelDecl &model,
   }
 }
 
+/// Checks the largest activation of the model, a batch of rows at a time,
+/// against MaxTensorElements: the step's buffers hold whole batches.
+static void checkBatch(const ast::TrainDecl &train, const ast::ModelDecl &model,
+                       DiagnosticEngine &diags) {
+  if (model.outputShape.empty())
+    return;
+  std::string largest = "input";
+  std::vector<int64_t> row = model.inputShape;
+  for (const ast::Layer &layer : model.layers) {
+    if (*elementCount(layer.outputShape) <= *elementCount(row))
+      continue;
+    largest = layer.name + " output";
+    row = layer.outputShape;
+  }
+  row.insert(row.begin(), train.batch);
+  ast::SourceSpan at = train.batchSpan;
+  std::string batch = "batch " + std::to_string(train.batch);
+  if (at.loc.line == 0) { // the default batch: point at the train block
+    at = {train.loc, unsigned(train.modelName.size())};
+    batch += " (the default)";
+  }
+  checkTensorSize("at " + batch + ", " + largest, row, at, diags);
+}
+
 static void analyzeTrain(const ast::TrainDecl &train,
                          const ast::Program &program, DiagnosticEngine &diags) {
   const ast::ModelDecl *model = program.findModel(train.modelName);
@@ -130,6 +181,7 @@ static void analyzeTrain(const ast::TrainDecl &train,
   }
   checkLoss(train, *model, diags);
   checkClips(train, *model, diags);
+  checkBatch(train, *model, diags);
 }
 
 void frontend::analyzeProgram(ast::Program &program, DiagnosticEngine &diags) {
