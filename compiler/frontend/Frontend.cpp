@@ -18,7 +18,6 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -133,18 +132,57 @@ frontend::loadProgramFromText(const std::string &path, const std::string &text,
   return program;
 }
 
+namespace {
+
+/// A model description is a few kilobytes; anything near this size is not
+/// one, and a device such as /dev/zero would otherwise be read forever.
+constexpr uint64_t maxModelFileBytes = 16u << 20;
+
+/// The file's text, reading at most one byte past the limit so an endless
+/// device or pipe is detected without being drained.
+llvm::ErrorOr<std::string> readBounded(const std::string &path) {
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      llvm::sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return llvm::errorToErrorCode(file.takeError());
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  std::error_code status;
+  while (text.size() <= maxModelFileBytes) {
+    llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(
+        *file, llvm::MutableArrayRef<char>(chunk.data(), chunk.size()));
+    if (!got) {
+      status = llvm::errorToErrorCode(got.takeError());
+      break;
+    }
+    if (*got == 0)
+      break;
+    text.append(chunk.data(), *got);
+  }
+  llvm::sys::fs::closeFile(*file);
+  if (status)
+    return status;
+  return text;
+}
+
+} // namespace
+
 llvm::Expected<ast::Program>
 frontend::loadProgram(const std::string &path, const FrontendOptions &options,
                       llvm::raw_ostream &diagOut) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer) {
-    std::string reason = buffer.getError().message();
+  llvm::ErrorOr<std::string> text = readBounded(path);
+  if (!text) {
+    std::string reason = text.getError().message();
     if (!reason.empty())
       reason[0] = std::tolower(reason[0]);
     diagOut << path << ": error: cannot read file: " << reason << "\n";
     return failed(1);
   }
-  return loadProgramFromText(path, (*buffer)->getBuffer().str(), options,
-                             diagOut);
+  if (text->size() > maxModelFileBytes) {
+    diagOut << path << ": error: file is larger than "
+            << (maxModelFileBytes >> 20)
+            << " MiB, too large for a model description\n";
+    return failed(1);
+  }
+  return loadProgramFromText(path, *text, options, diagOut);
 }
