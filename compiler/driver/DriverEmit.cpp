@@ -75,4 +75,17 @@ std::string defaultOutputPath(const std::string &inputPath, OutputKind kind) {
   return "a.out";
 }
 
+bool isSameFile(const std::string &a, const std::string &b) {
+  bool same = false;
+  if (!llvm::sys::fs::equivalent(a, b, same))
+    return same;
+  auto normalized = [](const std::string &path) {
+    llvm::SmallString<256> full(path);
+    llvm::sys::fs::make_absolute(full);
+    llvm::sys::path::remove_dots(full, /*remove_dot_dot=*/true);
+    return std::string(full);
+  };
+  return normalized(a) == normalized(b);
+}
+
 } // namespace gradc::driver

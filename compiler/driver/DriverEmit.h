@@ -30,6 +30,10 @@ int emitCompiled(const ast::Program &program, const CodegenOptions &options,
 /// m.model -> m.o, m.s, m.ll, m.h, a.out.
 std::string defaultOutputPath(const std::string &inputPath, OutputKind kind);
 
+/// True when `a` and `b` name one file: the same device and inode when
+/// both exist, else the same absolute path with `.` and `..` removed.
+bool isSameFile(const std::string &a, const std::string &b);
+
 } // namespace gradc::driver
 
 #endif // GRADC_DRIVER_DRIVEREMIT_H

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 using namespace gradc;
 using namespace gradc::driver;
@@ -108,6 +109,34 @@ static ActionKind chosenAction() {
   return ActionKind::Executable;
 }
 
+/// The artifact kind written by `action`; none for the actions that only
+/// check or print to stdout unless -o names a file.
+static std::optional<OutputKind> artifactKind(ActionKind action) {
+  switch (action) {
+  case ActionKind::EmitLLVM:
+    return OutputKind::LLVMIR;
+  case ActionKind::EmitAsm:
+    return OutputKind::Assembly;
+  case ActionKind::EmitObject:
+    return OutputKind::Object;
+  case ActionKind::EmitHeader:
+    return OutputKind::Header;
+  case ActionKind::Executable:
+    return OutputKind::Executable;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// The file `action` writes, or "" when it writes only to stdout.
+static std::string outputPathFor(ActionKind action) {
+  if (!outputFile.empty())
+    return outputFile == "-" ? "" : std::string(outputFile);
+  if (auto kind = artifactKind(action))
+    return defaultOutputPath(inputFile, *kind);
+  return "";
+}
+
 /// The action that writes the artifact of `kind` with the codegen flags.
 static std::function<int(const ast::Program &)>
 compileTo(OutputKind kind, const CodegenOptions &options) {
@@ -134,6 +163,14 @@ static int compile() {
   if (!parseOptLevel(optLevel, options.optLevel)) {
     llvm::errs() << "gradc: error: -O" << optLevel
                  << ": expected an optimization level 0, 1, 2 or 3\n";
+    return ExitUserError;
+  }
+
+  std::string output = outputPathFor(chosenAction());
+  if (!output.empty() && isSameFile(inputFile, output)) {
+    llvm::errs() << "gradc: error: output file '" << output
+                 << "' is the same file as the input '" << inputFile
+                 << "'\n";
     return ExitUserError;
   }
 
