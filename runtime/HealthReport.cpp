@@ -57,6 +57,11 @@ std::string vanishingWarning(const ModelConfig &config,
   double high = median({log.norms[last].begin(), log.norms[last].end()});
   if (!(low * vanishingRatio < high))
     return "";
+  // A median of exactly zero (a dead layer) has no ratio to print.
+  if (low == 0)
+    return fmt::format("warning: vanishing gradients: median norm of {} is "
+                       "zero, that of {} is {:.3e}\n",
+                       log.names[first], log.names[last], high);
   return fmt::format("warning: vanishing gradients: median norm of {} "
                      "({:.3e}) is {:.1e}x below that of {} ({:.3e})\n",
                      log.names[first], low, high / low, log.names[last], high);
