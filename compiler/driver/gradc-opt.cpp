@@ -122,16 +122,19 @@ void printAfter(llvm::StringRef pass, const std::string &before,
   llvm::errs() << (before == after ? "(unchanged)\n" : after);
 }
 
+// A failure of the pass flag `--name`, as a user error naming the flag.
+llvm::Error passError(llvm::StringRef name, llvm::Error err) {
+  return usageError("--" + name + ": " + llvm::toString(std::move(err)));
+}
+
 llvm::Error runPasses(ir::Graph &graph, const Options &opts) {
   for (const auto &[pass, optionText] : opts.passes) {
     std::string before = opts.printAfterAll ? graphText(graph) : "";
     auto options = driver::PassOptions::parse(optionText);
     if (!options)
-      return options.takeError();
+      return passError(pass->name, options.takeError());
     if (auto err = pass->run(graph, *options))
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "error: --" + pass->name + ": " +
-                                         llvm::toString(std::move(err)));
+      return passError(pass->name, std::move(err));
     if (opts.printAfterAll)
       printAfter(pass->name, before, graphText(graph));
     std::string when = "after --" + pass->name.str() + ": ";
