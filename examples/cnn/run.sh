@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: examples/cnn/run.sh [build-dir] [gradi options...]
+# The build directory defaults to build/ at the repository root.
 # Trains cnn.model through the JIT (gradi) once per activation of the
 # convolution (relu, leaky_relu, elu, selu, sigmoid), same seed and data,
 # validating on the 200 test images, then prints a Markdown table of the
@@ -12,9 +13,13 @@
 # (default: a fresh temporary directory, printed at the end).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-build="$(cd "${1:-build}" && pwd)"
-shift || true
-gradi="$build/bin/gradi"
+source "$here/../gradi-path.sh"
+build=""
+if [[ $# -gt 0 && $1 != -* ]]; then
+  build="$1"
+  shift
+fi
+gradi="$(gradi_path "$build")" || exit 1
 out="${CNN_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 acts=(relu leaky_relu elu selu sigmoid)

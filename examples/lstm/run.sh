@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: examples/lstm/run.sh [build-dir] [gradi options...]
+# The build directory defaults to build/ at the repository root.
 # Trains lstm.model through the JIT (gradi) without clipping, with
 # `clip norm 1.0` (the model's default), `clip global_norm 1.0` and the tight
 # `clip norm 0.1`, same seed and data, then prints per-epoch tables and a
@@ -11,9 +12,13 @@
 # directory, printed at the end).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-build="$(cd "${1:-build}" && pwd)"
-shift || true
-gradi="$build/bin/gradi"
+source "$here/../gradi-path.sh"
+build=""
+if [[ $# -gt 0 && $1 != -* ]]; then
+  build="$1"
+  shift
+fi
+gradi="$(gradi_path "$build")" || exit 1
 out="${LSTM_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 

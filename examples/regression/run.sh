@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Usage: examples/regression/run.sh [build-dir]
+# The build directory defaults to build/ at the repository root.
 # Trains regression.model through the JIT (gradi) four times: without
 # clipping (diverges within the first epoch and stops with status 3), then
 # with `clip norm 1.0`, `clip value 5.0` and `clip global_norm 1.0`. Each run
@@ -10,8 +11,8 @@
 # MSE on the training and the test data, and its wall time.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-build="$(cd "${1:-build}" && pwd)"
-gradi="$build/bin/gradi"
+source "$here/../gradi-path.sh"
+gradi="$(gradi_path "${1-}")" || exit 1
 model="$here/regression.model"
 
 run() {
