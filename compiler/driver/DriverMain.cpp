@@ -10,6 +10,7 @@
 
 #include "driver/DriverFrontend.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -41,4 +42,9 @@ int driver::runToolMain(const char *tool, llvm::function_ref<int()> body) {
     llvm::errs() << tool << OutOfMemory;
     return ExitUserError;
   }
+}
+
+void driver::printVersion(const char *tool, llvm::raw_ostream &os) {
+  os << tool << " version " << GRADC_VERSION << "\n"
+     << "LLVM version " << LLVM_VERSION_STRING << "\n";
 }

@@ -13,12 +13,20 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
 namespace gradc::driver {
 
 /// Runs `body`, the rest of the main of `tool`, and gives its exit status;
 /// running out of memory anywhere in it prints `<tool>: error: out of
 /// memory` on stderr and gives status 1 (ExitUserError).
 int runToolMain(const char *tool, llvm::function_ref<int()> body);
+
+/// `--version`: the tool's name with gradc's version, then the version of
+/// LLVM it was built with.
+void printVersion(const char *tool, llvm::raw_ostream &os);
 
 } // namespace gradc::driver
 

@@ -49,6 +49,8 @@ void printHelp() {
                << "  --print-after-all    IR after each pass, on stderr\n"
                << "  --feed name=v1,v2    a leaf's values (with --interpret)\n"
                << "  --batch N --step K --seed S   run settings\n"
+               << "  --help, -h           this text\n"
+               << "  --version            gradc's and LLVM's versions\n"
                << "passes (run in command-line order):\n";
   for (const driver::PassInfo &pass : driver::registeredPasses())
     llvm::outs() << "  --" << pass.name << "  " << pass.help << "\n";
@@ -219,8 +221,13 @@ llvm::Error runTool(const Options &opts) {
 static int optMain(int argc, char **argv) {
   Options opts;
   for (int i = 1; i < argc; ++i) {
-    if (llvm::StringRef(argv[i]) == "--help") {
+    llvm::StringRef arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
       printHelp();
+      return kExitOk;
+    }
+    if (arg == "--version") {
+      driver::printVersion("gradc-opt", llvm::outs());
       return kExitOk;
     }
     if (auto err = parseFlag(argc, argv, i, opts)) {

@@ -201,6 +201,8 @@ static int compile() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(gradcCategory);
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { printVersion("gradc", os); });
   cl::ParseCommandLineOptions(argc, argv, "gradc - .model compiler\n");
   return runToolMain("gradc", compile);
 }

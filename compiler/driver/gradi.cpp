@@ -14,6 +14,8 @@
 #include "driver/DriverReplInput.h"
 #include "driver/DriverRun.h"
 
+#include "Options.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -82,12 +84,34 @@ GradiArgs splitArguments(int argc, char **argv) {
   return args;
 }
 
+constexpr const char *Usage =
+    "usage: gradi [compiler options] m.model [training options]\n"
+    "       gradi [compiler options]   (interactive session)\n";
+
+/// `--help`: the usage, the compiler options gradi takes itself and the
+/// training options it passes to the runtime, listed by the runtime.
+void printHelp(llvm::raw_ostream &os) {
+  std::string training = gradc::rt::optionsHelp("gradi");
+  training.erase(0, training.find('\n') + 1);
+  os << Usage
+     << "compiler options (anywhere on the line):\n"
+        "  -D name=value             override a param of the file "
+        "(or -Dname=value)\n"
+        "  -O0 .. -O3                optimization level (default -O2)\n"
+        "  -march=cpu, -mcpu=cpu     target CPU (default: the host)\n"
+        "  --time-compile            print the time of each compile stage\n"
+        "  --interp                  run the step in the reference "
+        "interpreter\n"
+        "  --help, -h                this text\n"
+        "  --version                 gradc's and LLVM's versions\n"
+        "training options:\n"
+     << training;
+}
+
 int runRepl(const GradiArgs &args) {
   if (args.run.runtimeArgs.size() > 1 ||
       args.run.engine == EngineKind::Interpreter) {
-    llvm::errs() << "usage: gradi [compiler options] m.model "
-                    "[training options]\n"
-                    "       gradi [-D name=value] [-O0..-O3] [-march=cpu]\n";
+    llvm::errs() << Usage << "see gradi --help\n";
     return ExitUserError;
   }
   auto overrides = parseDefines(args.defines, llvm::errs());
@@ -107,6 +131,17 @@ int runRepl(const GradiArgs &args) {
 } // namespace
 
 int main(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      printHelp(llvm::outs());
+      return ExitSuccess;
+    }
+    if (arg == "--version") {
+      printVersion("gradi", llvm::outs());
+      return ExitSuccess;
+    }
+  }
   return runToolMain("gradi", [&] {
     GradiArgs args = splitArguments(argc, argv);
     if (args.modelFile.empty())
