@@ -30,8 +30,9 @@ void printGraphs(const ModelPipeline &pipeline, llvm::raw_ostream &os) {
 } // namespace
 
 int emitGraphs(const ast::Program &program, PipelineStageKind stage,
-               const std::string &outputPath) {
-  auto pipeline = buildModelPipeline(program, stage);
+               const std::string &outputPath,
+               const std::string &trainModel) {
+  auto pipeline = buildModelPipeline(program, stage, trainModel);
   if (!pipeline)
     return reportError(pipeline.takeError());
   if (outputPath.empty() || outputPath == "-") {
@@ -48,8 +49,10 @@ int emitGraphs(const ast::Program &program, PipelineStageKind stage,
 }
 
 int emitCompiled(const ast::Program &program, const CodegenOptions &options,
-                 OutputKind kind, const std::string &outputPath) {
-  auto pipeline = buildModelPipeline(program);
+                 OutputKind kind, const std::string &outputPath,
+                 const std::string &trainModel) {
+  auto pipeline = buildModelPipeline(program, PipelineStageKind::Optimized,
+                                     trainModel);
   if (!pipeline)
     return reportError(pipeline.takeError());
   if (llvm::Error err =

@@ -19,12 +19,14 @@ namespace gradc::driver {
 /// `--emit=ir|grad-ir|opt-ir`: prints the train graph after `stage`, and
 /// for opt-ir also the eval and predict graphs.
 int emitGraphs(const ast::Program &program, PipelineStageKind stage,
-               const std::string &outputPath);
+               const std::string &outputPath,
+               const std::string &trainModel = "");
 
 /// Runs the whole pipeline and writes the artifact of `kind` to
-/// `outputPath`.
+/// `outputPath`. `trainModel` names the train block ("" for the only one).
 int emitCompiled(const ast::Program &program, const CodegenOptions &options,
-                 OutputKind kind, const std::string &outputPath);
+                 OutputKind kind, const std::string &outputPath,
+                 const std::string &trainModel = "");
 
 /// The default output name for `kind` from the input file name:
 /// m.model -> m.o, m.s, m.ll, m.h, a.out.

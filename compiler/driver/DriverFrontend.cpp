@@ -6,6 +6,8 @@
 
 #include "driver/DriverFrontend.h"
 
+#include "frontend/Diagnostics.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,6 +42,29 @@ driver::loadModelFile(const std::string &path,
     return overrides.takeError();
   options.overrides = std::move(*overrides);
   return frontend::loadProgram(path, options, errs);
+}
+
+llvm::Error driver::checkTrainChoice(const ast::Program &program,
+                                     const std::string &requested,
+                                     llvm::raw_ostream &errs) {
+  std::vector<std::string> names;
+  for (const ast::TrainDecl &train : program.trains)
+    names.push_back(train.modelName);
+  if (!requested.empty() && !program.findTrain(requested)) {
+    errs << "<command line>: error: --train " << requested
+         << ": no train block for model '" << requested << "'"
+         << frontend::didYouMean(requested, names) << "\n";
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "unknown --train");
+  }
+  if (!requested.empty() || program.trains.size() < 2)
+    return llvm::Error::success();
+  const ast::TrainDecl &second = program.trains[1];
+  errs << second.loc.file << ":" << second.loc.line << ":" << second.loc.col
+       << ": error: second train block, for model '" << second.modelName
+       << "': choose the one to train with --train <model>\n";
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "several train blocks");
 }
 
 int driver::emitAST(const ast::Program &program, llvm::raw_ostream &os) {

@@ -38,6 +38,14 @@ llvm::Expected<ast::Program>
 loadModelFile(const std::string &path, const std::vector<std::string> &defines,
               llvm::raw_ostream &errs);
 
+/// Checks the --train choice `requested` against the train blocks of
+/// `program`: a named model needs a train block, and without a name the
+/// file may have only one. Reports on `errs` (the second block's position
+/// when there are several) and fails.
+llvm::Error checkTrainChoice(const ast::Program &program,
+                             const std::string &requested,
+                             llvm::raw_ostream &errs);
+
 /// `--emit=ast`: prints the checked program.
 int emitAST(const ast::Program &program, llvm::raw_ostream &os);
 

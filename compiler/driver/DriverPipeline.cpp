@@ -140,7 +140,7 @@ llvm::Expected<ModelPipeline> buildModelPipeline(const ast::Program &program,
   const ast::TrainDecl *train = findTrainBlock(program, modelName);
   if (!train)
     return llvm::createStringError(
-        program.path + ": error: no train block" +
+        program.path + ": no train block" +
         (modelName.empty() ? std::string() : " for model '" + modelName + "'"));
   const ast::ModelDecl *model = program.findModel(train->modelName);
   assert(model && "sema checks that a train block names a model");

@@ -23,9 +23,11 @@ int runModel(const gradc_model &model, const RunOptions &options) {
 } // namespace
 
 int trainProgram(const ast::Program &program, const RunOptions &options) {
-  auto pipeline = buildModelPipeline(program);
+  auto pipeline = buildModelPipeline(program, PipelineStageKind::Optimized,
+                                     options.trainModel);
   if (!pipeline) {
-    llvm::errs() << llvm::toString(pipeline.takeError()) << "\n";
+    llvm::errs() << "gradi: error: " << llvm::toString(pipeline.takeError())
+                 << "\n";
     return ExitUserError;
   }
   if (options.engine == EngineKind::Interpreter)

@@ -21,6 +21,8 @@ enum class EngineKind { Jit, Interpreter };
 
 struct RunOptions {
   EngineKind engine = EngineKind::Jit;
+  /// The model whose train block runs (--train); "" for the only one.
+  std::string trainModel;
   codegen::CodegenOptions codegen;
   /// Arguments for gradc_train_main (argv[0] first).
   std::vector<std::string> runtimeArgs;

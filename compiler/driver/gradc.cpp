@@ -89,6 +89,11 @@ static cl::opt<std::string> cpuName("mcpu", cl::init("native"),
                                     cl::cat(gradcCategory));
 static cl::alias marchAlias("march", cl::aliasopt(cpuName),
                             cl::desc("Alias for -mcpu"));
+static cl::opt<std::string>
+    trainModel("train", cl::value_desc("model"),
+               cl::desc("The model whose train block is compiled (needed "
+                        "when the file has several)"),
+               cl::cat(gradcCategory));
 static cl::opt<bool> timeCompile("time-compile",
                                  cl::desc("Print the time of each stage"),
                                  cl::cat(gradcCategory));
@@ -144,14 +149,14 @@ compileTo(OutputKind kind, const CodegenOptions &options) {
     std::string path = outputFile.empty()
                            ? defaultOutputPath(inputFile, kind)
                            : std::string(outputFile);
-    return emitCompiled(program, options, kind, path);
+    return emitCompiled(program, options, kind, path, trainModel);
   };
 }
 
 static std::function<int(const ast::Program &)>
 printStage(PipelineStageKind stage) {
   return [stage](const ast::Program &program) {
-    return emitGraphs(program, stage, outputFile);
+    return emitGraphs(program, stage, outputFile, trainModel);
   };
 }
 
@@ -181,6 +186,16 @@ static int compile() {
     return ExitUserError;
   }
 
+  ActionKind action = chosenAction();
+  bool usesTrainBlock =
+      action != ActionKind::SyntaxOnly && action != ActionKind::EmitAST;
+  if (usesTrainBlock) {
+    if (llvm::Error err = checkTrainChoice(*program, trainModel, llvm::errs())) {
+      llvm::consumeError(std::move(err));
+      return ExitUserError;
+    }
+  }
+
   using Action = std::function<int(const ast::Program &)>;
   const std::map<ActionKind, Action> actions = {
       {ActionKind::SyntaxOnly, [](const ast::Program &) { return 0; }},
@@ -195,7 +210,7 @@ static int compile() {
       {ActionKind::EmitHeader, compileTo(OutputKind::Header, options)},
       {ActionKind::Executable, compileTo(OutputKind::Executable, options)},
   };
-  return actions.at(chosenAction())(*program);
+  return actions.at(action)(*program);
 }
 
 int main(int argc, char **argv) {

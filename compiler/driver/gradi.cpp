@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: MIT
 //
 // `gradi [compiler options] m.model [training options]`. Compiler options
-// (-D name=value, -O0..-O3, -march=/-mcpu=, --time-compile, --interp) are
-// taken wherever they appear; every other argument goes to the runtime's
-// training loop (--epochs, --history, --save, --on-nonfinite, ...).
+// (-D name=value, -O0..-O3, -march=/-mcpu=, --time-compile, --interp,
+// --train model) are taken wherever they appear; every other argument goes
+// to the runtime's training loop (--epochs, --history, --save, --on-nonfinite, ...).
 // `gradi [compiler options]` without a file is the interactive session of
 // docs/gradi.md: on a terminal with line editing, else reading stdin.
 
@@ -44,6 +44,10 @@ bool takeCompilerOption(llvm::StringRef arg, GradiArgs &out) {
     out.run.codegen.cpu = arg.str();
     return true;
   }
+  if (arg.consume_front("--train=")) {
+    out.run.trainModel = arg.str();
+    return true;
+  }
   if (arg == "--time-compile") {
     out.run.codegen.timeCompile = true;
     return true;
@@ -71,6 +75,10 @@ GradiArgs splitArguments(int argc, char **argv) {
     llvm::StringRef arg(argv[i]);
     if (arg == "-D" && i + 1 < argc) {
       args.defines.push_back(argv[++i]);
+      continue;
+    }
+    if (arg == "--train" && i + 1 < argc) {
+      args.run.trainModel = argv[++i];
       continue;
     }
     if (takeCompilerOption(arg, args))
@@ -102,6 +110,8 @@ void printHelp(llvm::raw_ostream &os) {
         "  --time-compile            print the time of each compile stage\n"
         "  --interp                  run the step in the reference "
         "interpreter\n"
+        "  --train model             the train block to run (when the file "
+        "has several)\n"
         "  --help, -h                this text\n"
         "  --version                 gradc's and LLVM's versions\n"
         "training options:\n"
@@ -149,6 +159,11 @@ int main(int argc, char **argv) {
     auto program = loadModelFile(args.modelFile, args.defines, llvm::errs());
     if (!program) {
       llvm::consumeError(program.takeError());
+      return int(ExitUserError);
+    }
+    if (auto err = checkTrainChoice(*program, args.run.trainModel,
+                                    llvm::errs())) {
+      llvm::consumeError(std::move(err));
       return int(ExitUserError);
     }
     return trainProgram(*program, args.run);
