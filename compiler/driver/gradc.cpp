@@ -213,9 +213,31 @@ static int compile() {
   return actions.at(action)(*program);
 }
 
+/// Reports `-D=value`, which has no name. The command-line library reads
+/// it as the value "value" of -D, so it is caught before parsing to echo
+/// what was typed.
+static bool checkUnnamedDefines(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (llvm::StringRef(argv[i]).starts_with("-D=")) {
+      llvm::errs() << "<command line>: error: " << argv[i]
+                   << " needs the form -Dname=value\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  if (!checkUnnamedDefines(argc, argv))
+    return ExitUserError;
   cl::HideUnrelatedOptions(gradcCategory);
+  // The command-line library suggests every option not "really hidden" for
+  // a misspelled one; the hidden ones (--print-options, --help-hidden) are
+  // not gradc's to offer.
+  for (auto &[name, option] : cl::getRegisteredOptions())
+    if (option->getOptionHiddenFlag() == cl::Hidden)
+      option->setHiddenFlag(cl::ReallyHidden);
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { printVersion("gradc", os); });
   cl::ParseCommandLineOptions(argc, argv, "gradc - .model compiler\n");

@@ -77,10 +77,15 @@ void ValueReader::unknown(const Value &v, const std::string &what,
 std::optional<double> ValueReader::number(const Value &v,
                                           const std::string &what) {
   double result;
-  if (v.kind == ValueKind::Number &&
-      !llvm::StringRef(v.text).getAsDouble(result) && std::isfinite(result))
+  bool parsed = v.kind == ValueKind::Number &&
+                !llvm::StringRef(v.text).getAsDouble(result);
+  if (parsed && std::isfinite(result))
     return result;
-  error(v, "expected a number for " + what + ", found " + v.describe());
+  if (parsed)
+    error(v, "expected a number for " + what + ", found '" + v.text +
+                 "', which is not a finite number");
+  else
+    error(v, "expected a number for " + what + ", found " + v.describe());
   return std::nullopt;
 }
 
