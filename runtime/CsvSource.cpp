@@ -9,6 +9,7 @@
 
 #include "Error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -81,12 +82,64 @@ size_t targetColumn(const std::vector<std::string> &header,
                   fmt::format("no column named '{}' in the header", target));
 }
 
+/// The columns of `header` that hold features, in the order the model reads
+/// them: file order, or the order of `reference`'s names when given.
+std::vector<size_t> featureColumns(const std::vector<std::string> &header,
+                                   size_t targetIndex,
+                                   const CsvColumns *reference,
+                                   const std::string &where) {
+  std::vector<size_t> columns;
+  if (!reference) {
+    for (size_t i = 0; i < header.size(); ++i)
+      if (i != targetIndex)
+        columns.push_back(i);
+    return columns;
+  }
+  for (const std::string &name : reference->features) {
+    size_t i = std::find(header.begin(), header.end(), name) - header.begin();
+    if (i == header.size() || i == targetIndex)
+      throw UserError(where, fmt::format("no column named '{}', a feature "
+                                         "of the training file {}",
+                                         name, reference->path));
+    columns.push_back(i);
+  }
+  for (size_t i = 0; i < header.size(); ++i)
+    if (i != targetIndex &&
+        std::find(columns.begin(), columns.end(), i) == columns.end())
+      throw UserError(where, fmt::format("column '{}' is not a feature of "
+                                         "the training file {} (its "
+                                         "features: {})",
+                                         header[i], reference->path,
+                                         fmt::join(reference->features,
+                                                   ", ")));
+  return columns;
+}
+
+std::vector<std::string> readHeader(std::ifstream &in,
+                                    const std::string &path) {
+  std::string line;
+  if (!std::getline(in, line) || trim(line).empty())
+    throw UserError(path + ":1", "expected a header line");
+  std::vector<std::string> header = splitCells(line);
+  checkUniqueNames(header, path + ":1");
+  return header;
+}
+
+std::ifstream openCsv(const std::string &path) {
+  rejectDirectory(path);
+  std::ifstream in(path);
+  if (!in)
+    throw UserError(path, "cannot open the file");
+  return in;
+}
+
 void addRow(RawRows &rows, const std::vector<std::string> &cells,
             const std::vector<std::string> &header, size_t targetIndex,
-            const std::string &where) {
+            const std::vector<size_t> &features, const std::string &where) {
   if (cells.size() != header.size())
     throw UserError(where, fmt::format("row has {} cells, the header has {}",
                                        cells.size(), header.size()));
+  std::vector<float> values;
   for (size_t i = 0; i < cells.size(); ++i) {
     float value = 0;
     if (!parseNumber(cells[i], value))
@@ -104,37 +157,46 @@ void addRow(RawRows &rows, const std::vector<std::string> &cells,
       throw UserError(where, fmt::format("cell '{}' in column '{}' is not a "
                                          "finite 32-bit number",
                                          cells[i], header[i]));
-    if (i == targetIndex)
-      rows.target.push_back(value);
-    else
-      rows.x.push_back(value);
+    values.push_back(value);
   }
+  rows.target.push_back(values[targetIndex]);
+  for (size_t column : features)
+    rows.x.push_back(values[column]);
 }
 
 } // namespace
 
-RawRows readCsv(const std::string &path, const std::string &target) {
-  rejectDirectory(path);
-  std::ifstream in(path);
-  if (!in)
-    throw UserError(path, "cannot open the file");
+CsvColumns readCsvColumns(const std::string &path,
+                          const std::string &target) {
+  std::ifstream in = openCsv(path);
+  std::vector<std::string> header = readHeader(in, path);
+  size_t targetIndex = targetColumn(header, target, path + ":1");
+  CsvColumns columns{path, {}};
+  for (size_t i = 0; i < header.size(); ++i)
+    if (i != targetIndex)
+      columns.features.push_back(header[i]);
+  return columns;
+}
+
+RawRows readCsv(const std::string &path, const std::string &target,
+                const CsvColumns *reference) {
+  std::ifstream in = openCsv(path);
   std::string line;
   int64_t lineNo = 1;
-  if (!std::getline(in, line) || trim(line).empty())
-    throw UserError(path + ":1", "expected a header line");
-  std::vector<std::string> header = splitCells(line);
-  checkUniqueNames(header, path + ":1");
+  std::vector<std::string> header = readHeader(in, path);
   size_t targetIndex = targetColumn(header, target, path + ":1");
+  std::vector<size_t> features =
+      featureColumns(header, targetIndex, reference, path + ":1");
 
   RawRows rows;
   rows.path = path;
-  rows.width = int64_t(header.size()) - 1;
+  rows.width = int64_t(features.size());
   while (std::getline(in, line)) {
     ++lineNo;
     if (trim(line).empty())
       continue;
     std::string where = fmt::format("{}:{}", path, lineNo);
-    addRow(rows, splitCells(line), header, targetIndex, where);
+    addRow(rows, splitCells(line), header, targetIndex, features, where);
     rows.line.push_back(lineNo);
   }
   if (rows.rows() == 0)

@@ -18,9 +18,19 @@
 namespace gradc::rt {
 namespace {
 
+/// A validation CSV file is read by the training file's column names, so a
+/// file whose columns come in another order or under other names is not
+/// matched by position. `source` is the validation source when it is the
+/// config's own `validate` member.
 RawRows readSource(const SourceSpec &source, const ModelConfig &config) {
+  bool validation = &source == &config.validate;
   switch (source.kind) {
   case SourceKind::Csv:
+    if (validation && config.data.kind == SourceKind::Csv) {
+      CsvColumns training =
+          readCsvColumns(config.data.path, config.data.target);
+      return readCsv(source.path, source.target, &training);
+    }
     return readCsv(source.path, source.target);
   case SourceKind::Idx:
     return readIdx(source.images, source.labels);
@@ -105,6 +115,49 @@ void checkTargets(const RawRows &raw, const ModelConfig &config) {
   }
 }
 
+std::string shapeText(const Shape &shape) {
+  return fmt::format("[{}]", fmt::join(shape, ","));
+}
+
+/// Can images of `item` ([H, W]) feed an input of shape `x`? As [H, W, 1]
+/// (channels-last) or [H, W]; a flat input of H*W elements has no image
+/// shape of its own to compare with, so any H x W of that size fits it.
+bool imagesFit(const Shape &item, const Shape &x) {
+  if (x.size() == 1)
+    return x[0] == item[0] * item[1];
+  return (x.size() == 2 || (x.size() == 3 && x[2] == 1)) && x[0] == item[0] &&
+         x[1] == item[1];
+}
+
+/// Every item of the file must have the model's input shape: a row of the
+/// same element count but another height and width would be read with the
+/// wrong neighbours, silently.
+void checkInputShape(const RawRows &raw, const ModelConfig &config) {
+  if (!raw.itemShape.empty() && !imagesFit(raw.itemShape, config.xShape))
+    throw UserError(raw.xPath,
+                    fmt::format("images are {}x{} (the file's shape is "
+                                "{}x{}x{}), the model input {} expects {}",
+                                raw.itemShape[0], raw.itemShape[1], raw.items,
+                                raw.itemShape[0], raw.itemShape[1],
+                                shapeText(config.xShape),
+                                config.xShape.size() == 1
+                                    ? fmt::format("{} pixels",
+                                                  config.xShape[0])
+                                    : fmt::format("{}x{}", config.xShape[0],
+                                                  config.xShape[1])));
+  int64_t width = elementCount(config.xShape);
+  if (raw.width != width)
+    throw UserError(raw.path, fmt::format("rows have {} features, the model "
+                                          "input {} has {}",
+                                          raw.width, shapeText(config.xShape),
+                                          width));
+  // A file holds one target value per item: a class label or a number.
+  if (config.yShape.size() > 1)
+    throw UserError(raw.path, fmt::format("the model's targets have shape {}, "
+                                          "the file has one value per item",
+                                          shapeText(config.yShape)));
+}
+
 void appendOneHot(Dataset &set, const RawRows &raw, int64_t row,
                   int64_t classes) {
   checkLabel(raw, row, classes);
@@ -124,11 +177,8 @@ void rejectDirectory(const std::string &path) {
 Dataset loadDataset(const SourceSpec &source, const ModelConfig &config) {
   RawRows raw = readSource(source, config);
   checkInputIds(raw, config.inputIdLimit);
+  checkInputShape(raw, config);
   int64_t width = elementCount(config.xShape);
-  if (raw.width != width)
-    throw UserError(raw.path, fmt::format("rows have {} features, the model "
-                                          "input has {}",
-                                          raw.width, width));
   Dataset set;
   set.rows = raw.rows();
   set.xWidth = width;

@@ -24,6 +24,9 @@ struct RawRows {
   std::vector<float> target; ///< one per row
   std::vector<int64_t> line; ///< 1-based source line per row; empty for idx
   int64_t targetOffset = 0;  ///< idx: byte offset of the first label
+  Shape itemShape;           ///< idx: [H, W] of one image; empty otherwise
+  int64_t items = 0;         ///< idx: image count in the header
+  std::string xPath;         ///< idx: the images file (for messages)
   int64_t rows() const { return int64_t(target.size()); }
 };
 
@@ -36,9 +39,21 @@ struct Dataset {
   std::vector<float> y;
 };
 
+/// The feature columns of a CSV file, by name, in file order.
+struct CsvColumns {
+  std::string path;
+  std::vector<std::string> features;
+};
+
+/// Reads the header of the CSV file `path` only: its feature columns.
+CsvColumns readCsvColumns(const std::string &path, const std::string &target);
+
 /// CSV with a header line; `target` names the target column, every other
-/// column is a feature, in file order.
-RawRows readCsv(const std::string &path, const std::string &target);
+/// column is a feature, in file order. With `reference`, the features must
+/// be the reference's columns (by name, in any order) and are read in the
+/// reference's order: a validation file matched to its training file.
+RawRows readCsv(const std::string &path, const std::string &target,
+                const CsvColumns *reference = nullptr);
 
 /// IDX images (u8, N x H x W, scaled to [0, 1]) and labels (u8, N); gzip or
 /// raw files.

@@ -111,6 +111,9 @@ RawRows readIdx(const std::string &images, const std::string &labels) {
   RawRows rows;
   rows.path = labels;
   rows.width = pixels.dims[1] * pixels.dims[2];
+  rows.itemShape = {pixels.dims[1], pixels.dims[2]};
+  rows.items = pixels.dims[0];
+  rows.xPath = images;
   rows.x.reserve(pixels.data.size());
   for (uint8_t pixel : pixels.data)
     rows.x.push_back(float(pixel) / 255.0f);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -61,8 +62,46 @@ json parseHeader(const std::string &path, const std::string &bytes,
   return header;
 }
 
+/// Where a tensor's bytes lie in the data area.
+struct Extent {
+  uint64_t begin = 0, end = 0;
+  std::string name;
+};
+
+/// The byte size of an F32 tensor of `shape`; false for a negative
+/// dimension or a size beyond 64 bits.
+bool byteSize(const Shape &shape, uint64_t &bytes) {
+  bytes = sizeof(float);
+  for (int64_t dim : shape)
+    if (dim < 0 || __builtin_mul_overflow(bytes, uint64_t(dim), &bytes))
+      return false;
+  return true;
+}
+
+/// Two tensors sharing bytes would alias each other's values; a writer
+/// never lays them out so, so the file is corrupt.
+void checkDisjoint(const std::string &path, std::vector<Extent> extents) {
+  // An empty tensor owns no bytes, wherever its offsets point.
+  extents.erase(std::remove_if(extents.begin(), extents.end(),
+                               [](const Extent &e) { return e.begin == e.end; }),
+                extents.end());
+  std::sort(extents.begin(), extents.end(),
+            [](const Extent &a, const Extent &b) {
+              return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+            });
+  for (size_t i = 1; i < extents.size(); ++i)
+    if (extents[i].begin < extents[i - 1].end)
+      throw UserError(path, fmt::format("tensors '{}' and '{}' overlap: "
+                                        "data_offsets [{}, {}) and [{}, {})",
+                                        extents[i - 1].name, extents[i].name,
+                                        extents[i - 1].begin,
+                                        extents[i - 1].end, extents[i].begin,
+                                        extents[i].end));
+}
+
 Tensor readTensor(const std::string &path, const std::string &name,
-                  const json &entry, const std::string &data) {
+                  const json &entry, const std::string &data,
+                  std::vector<Extent> &extents) {
   std::string where = fmt::format("tensor '{}': ", name);
   if (!entry.is_object() || entry.value("dtype", "") != "F32")
     throw UserError(path, where + "dtype must be F32");
@@ -73,11 +112,16 @@ Tensor readTensor(const std::string &path, const std::string &name,
     throw UserError(path, where + "needs a shape and two data_offsets");
   for (const json &dim : shape)
     tensor.shape.push_back(dim.get<int64_t>());
+  uint64_t bytes = 0;
+  if (!byteSize(tensor.shape, bytes))
+    throw UserError(path, where + fmt::format("shape [{}] is not a valid "
+                                              "size",
+                                              fmt::join(tensor.shape, ",")));
   uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
-  uint64_t bytes = uint64_t(elementCount(tensor.shape)) * sizeof(float);
   if (begin > end || end > data.size() || end - begin != bytes)
     throw UserError(path, where + "data_offsets do not match the shape or "
                                   "the file size");
+  extents.push_back({begin, end, name});
   tensor.data.resize(bytes / sizeof(float));
   std::memcpy(tensor.data.data(), data.data() + begin, bytes);
   return tensor;
@@ -110,16 +154,18 @@ TensorFile readSafetensors(const std::string &path) {
   json header = parseHeader(path, bytes, dataStart);
   std::string data = bytes.substr(dataStart);
   TensorFile file;
+  std::vector<Extent> extents;
   try {
     for (auto &[name, entry] : header.items()) {
       if (name == "__metadata__")
         file.metadata = entry.get<std::map<std::string, std::string>>();
       else
-        file.tensors.push_back(readTensor(path, name, entry, data));
+        file.tensors.push_back(readTensor(path, name, entry, data, extents));
     }
   } catch (const json::exception &error) {
     throw UserError(path, fmt::format("malformed header: {}", error.what()));
   }
+  checkDisjoint(path, extents);
   return file;
 }
 

@@ -21,12 +21,23 @@
 namespace gradc::rt {
 namespace {
 
+/// The range a --set value must lie in, the same as the .model checker's
+/// for the option of that name: "> 0" or "in [0, 1)"; "" for no limit.
+std::string hyperRange(const std::string &name) {
+  if (name == "lr" || name == "eps" || name.rfind("clip", 0) == 0)
+    return "> 0";
+  if (name == "momentum" || name == "beta1" || name == "beta2")
+    return "in [0, 1)";
+  return "";
+}
+
 void setHyper(const ModelConfig &config, const std::string &name, float value,
               std::vector<float> &hyper) {
-  bool positive = name == "lr" || name.rfind("clip", 0) == 0;
-  if (positive && !(value > 0))
-    throw UserError("",
-                    fmt::format("--set: {} must be > 0, got {}", name, value));
+  std::string range = hyperRange(name);
+  bool inRange = range == "> 0" ? value > 0 : value >= 0 && value < 1;
+  if (!range.empty() && !inRange)
+    throw UserError("", fmt::format("--set: {} must be {}, got {}", name,
+                                    range, value));
   for (size_t i = 0; i < config.hyper.size(); ++i)
     if (config.hyper[i].name == name)
       return void(hyper[i] = value);

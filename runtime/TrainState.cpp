@@ -10,13 +10,24 @@
 #include "Rng.h"
 #include "Safetensors.h"
 
-#include <cstdlib>
+#include <cmath>
+#include <set>
 
 namespace gradc::rt {
 namespace {
 
 std::string shapeText(const Shape &shape) {
   return fmt::format("[{}]", fmt::join(shape, ","));
+}
+
+/// Parameters and optimizer state that are NaN or infinite would only show
+/// up as a run that diverges at its first step.
+void checkFinite(const Tensor &tensor, const std::string &path) {
+  for (size_t i = 0; i < tensor.data.size(); ++i)
+    if (!std::isfinite(tensor.data[i]))
+      throw UserError(path, fmt::format("tensor '{}' has the non-finite "
+                                        "value {} at element {}",
+                                        tensor.name, tensor.data[i], i));
 }
 
 /// Copies the tensor `name` of `file` into `out`; false if it is absent.
@@ -31,22 +42,68 @@ bool takeTensor(const TensorFile &file, const std::string &path,
                                       "expects {}",
                                       name, shapeText(tensor->shape),
                                       shapeText(shape)));
+  checkFinite(*tensor, path);
   out = tensor->data;
   return true;
 }
 
-uint64_t metadataNumber(const TensorFile &file, const std::string &path,
-                        const std::string &key) {
-  auto found = file.metadata.find(key);
-  char *end = nullptr;
-  if (found != file.metadata.end()) {
-    unsigned long long value = std::strtoull(found->second.c_str(), &end, 10);
-    if (!found->second.empty() && *end == '\0')
-      return value;
+/// Parses a decimal number of digits only (no sign, no spaces) up to
+/// `limit`; false on anything else, including a value that overflows.
+bool parseCount(const std::string &text, uint64_t limit, uint64_t &value) {
+  value = 0;
+  if (text.empty() || text.size() > 20)
+    return false;
+  for (char digit : text) {
+    if (digit < '0' || digit > '9' ||
+        __builtin_mul_overflow(value, uint64_t(10), &value) ||
+        __builtin_add_overflow(value, uint64_t(digit - '0'), &value))
+      return false;
   }
-  throw UserError(path, fmt::format("not a gradc checkpoint: metadata '{}' "
-                                    "is missing or not a number",
-                                    key));
+  return value <= limit;
+}
+
+uint64_t metadataNumber(const TensorFile &file, const std::string &path,
+                        const std::string &key, uint64_t limit = UINT64_MAX) {
+  auto found = file.metadata.find(key);
+  if (found == file.metadata.end())
+    throw UserError(path, fmt::format("not a gradc checkpoint: metadata '{}' "
+                                      "is missing",
+                                      key));
+  uint64_t value = 0;
+  if (!parseCount(found->second, limit, value))
+    throw UserError(path, fmt::format("metadata '{}' is '{}', expected an "
+                                      "integer in [0, {}]",
+                                      key, found->second, limit));
+  return value;
+}
+
+/// A step count must fit its epoch count: no step before the first epoch
+/// ends, and at most one step per row (2^31 rows at most) in each epoch.
+void checkStepFitsEpoch(const TrainState &state, const std::string &path) {
+  constexpr int64_t maxStepsPerEpoch = int64_t(1) << 31;
+  bool fits = state.step == 0 ||
+              (state.epoch > 0 && (state.step - 1) / maxStepsPerEpoch <
+                                      state.epoch);
+  if (!fits)
+    throw UserError(path, fmt::format("metadata step {} cannot follow epoch "
+                                      "{}",
+                                      state.step, state.epoch));
+}
+
+/// The tensors of `file` that name nothing of `config`: neither a
+/// parameter nor an optimizer-state slot.
+std::vector<std::string> unusedTensors(const ModelConfig &config,
+                                       const TensorFile &file) {
+  std::set<std::string> known;
+  for (const ParamSpec &param : config.params)
+    known.insert(param.name);
+  for (const StateSpec &slot : config.state)
+    known.insert(slot.name);
+  std::vector<std::string> unused;
+  for (const Tensor &tensor : file.tensors)
+    if (!known.count(tensor.name))
+      unused.push_back(tensor.name);
+  return unused;
 }
 
 } // namespace
@@ -85,20 +142,33 @@ TrainState initialState(const ModelConfig &config, uint64_t seed,
 void loadParamsFrom(const ModelConfig &config, const std::string &path,
                     TrainState &state) {
   TensorFile file = readSafetensors(path);
-  int loaded = 0;
+  std::vector<std::string> missing;
   for (size_t i = 0; i < config.params.size(); ++i) {
     const ParamSpec &param = config.params[i];
-    if (takeTensor(file, path, param.name, param.shape, state.params[i])) {
-      ++loaded;
-      continue;
-    }
-    if (param.init == "file")
-      throw UserError(path, fmt::format("no tensor named '{}'", param.name));
+    if (!takeTensor(file, path, param.name, param.shape, state.params[i]))
+      missing.push_back(param.name);
   }
-  if (loaded == 0)
-    throw UserError(path, fmt::format("no tensor named like a parameter of "
-                                      "model '{}'",
-                                      config.name));
+  // As a strict load_state_dict: every parameter comes from the file, and
+  // every tensor of the file is used (optimizer slots of a checkpoint are
+  // known names, kept for --resume).
+  std::vector<std::string> unused = unusedTensors(config, file);
+  if (missing.empty() && unused.empty())
+    return;
+  std::string message =
+      missing.empty() ? ""
+                      : fmt::format("no tensor for parameter{} {} of model "
+                                    "'{}'",
+                                    missing.size() > 1 ? "s" : "",
+                                    fmt::join(missing, ", "), config.name);
+  if (!unused.empty())
+    message += fmt::format("{}tensor{} {} {} of model '{}'",
+                           missing.empty() ? "" : "; ",
+                           unused.size() > 1 ? "s" : "",
+                           fmt::join(unused, ", "),
+                           unused.size() > 1 ? "are not parameters"
+                                             : "is not a parameter",
+                           config.name);
+  throw UserError(path, message);
 }
 
 void saveCheckpoint(const ModelConfig &config, const TrainState &state,
@@ -126,8 +196,9 @@ TrainState loadCheckpoint(const ModelConfig &config, const std::string &path) {
     throw UserError(path,
                     fmt::format("not a checkpoint of model '{}'", config.name));
   TrainState state;
-  state.epoch = int64_t(metadataNumber(file, path, "epoch"));
-  state.step = int64_t(metadataNumber(file, path, "step"));
+  state.epoch = int64_t(metadataNumber(file, path, "epoch", INT64_MAX));
+  state.step = int64_t(metadataNumber(file, path, "step", INT64_MAX));
+  checkStepFitsEpoch(state, path);
   state.seed = metadataNumber(file, path, "seed");
   state.rng = metadataNumber(file, path, "rng");
   state.params.resize(config.params.size());

@@ -157,6 +157,7 @@ TEST(RuntimeSafetensors, InitFromChecksShapes) {
   ModelConfig config = parseConfig(fakeLinearConfig().dump());
   TensorFile file;
   file.tensors.push_back({"w", {20, 1}, std::vector<float>(20, 0.5f)});
+  file.tensors.push_back({"b", {1}, {0.25f}});
   writeSafetensors(dir + "/w.safetensors", file);
   TrainState state = initialState(config, 1, dir + "/w.safetensors");
   EXPECT_EQ(state.params[0], std::vector<float>(20, 0.5f));
