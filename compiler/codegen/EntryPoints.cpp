@@ -56,6 +56,15 @@ Function *createEntry(Module &m, TargetMachine &target, const Twine &name,
   return fn;
 }
 
+// The width of the vector registers kernels tile for: the 512 bits that
+// createEntry asks for on AVX-512, 256 with AVX, else 128.
+unsigned registerBits(TargetMachine &target) {
+  const MCSubtargetInfo &subtarget = *target.getMCSubtargetInfo();
+  if (subtarget.checkFeatures("+avx512f"))
+    return 512;
+  return subtarget.checkFeatures("+avx") ? 256 : 128;
+}
+
 // Every entry point lowers with FMA contraction allowed.
 void allowContraction(IRBuilder<> &b) {
   FastMathFlags flags;
@@ -126,7 +135,7 @@ const Node *findLeaf(const ir::Graph &graph, StringRef name) {
 }
 
 Error lowerTrain(Module &m, KernelOutliner &outliner, const ModelGraphs &model,
-                 Function *fn) {
+                 Function *fn, unsigned vectorBits, bool optimized) {
   const ir::Graph &graph = *model.train;
   IRBuilder<> b(&fn->getEntryBlock());
   allowContraction(b);
@@ -147,6 +156,7 @@ Error lowerTrain(Module &m, KernelOutliner &outliner, const ModelGraphs &model,
 
   GraphLowering L(b, graph, model.maxBatch, outliner);
   L.setRunValues(src.batch, src.step, seed);
+  L.setTarget(vectorBits, optimized);
   if (Error err = bindLeaves(L, graph, src))
     return err;
   for (const ir::GraphOutput &out : graph.outputs()) {
@@ -175,7 +185,8 @@ Error lowerTrain(Module &m, KernelOutliner &outliner, const ModelGraphs &model,
 // eval_step and predict: one output into `out`.
 Error lowerForward(KernelOutliner &outliner, const ModelGraphs &model,
                    const ir::Graph &graph, Function *fn, bool withTargets,
-                   StringRef outputName) {
+                   StringRef outputName, unsigned vectorBits,
+                   bool optimized) {
   IRBuilder<> b(&fn->getEntryBlock());
   allowContraction(b);
   LeafSources src;
@@ -189,6 +200,7 @@ Error lowerForward(KernelOutliner &outliner, const ModelGraphs &model,
 
   GraphLowering L(b, graph, model.maxBatch, outliner);
   L.setRunValues(src.batch, src.step, b.getInt64(0));
+  L.setTarget(vectorBits, optimized);
   if (Error err = bindLeaves(L, graph, src))
     return err;
   const Node *value = graph.output(outputName.str());
@@ -241,19 +253,22 @@ Expected<std::unique_ptr<Module>> lowerModel(const ModelGraphs &model,
                                   {ptr, ptr, ptr, i64, ptr});
 
   KernelOutliner outliner;
+  unsigned bits = registerBits(target);
+  bool optimized = target.getOptLevel() != CodeGenOptLevel::None;
   if (!model.train)
     emitTrap(train);
-  else if (Error err = lowerTrain(*m, outliner, model, train))
+  else if (Error err = lowerTrain(*m, outliner, model, train, bits,
+                                  optimized))
     return std::move(err);
   if (!model.eval)
     emitTrap(eval);
   else if (Error err = lowerForward(outliner, model, *model.eval, eval, true,
-                                    "loss"))
+                                    "loss", bits, optimized))
     return std::move(err);
   if (!model.predict)
     emitTrap(predict);
   else if (Error err = lowerForward(outliner, model, *model.predict, predict,
-                                    false, "prediction"))
+                                    false, "prediction", bits, optimized))
     return std::move(err);
   emitGlobals(*m, model, {train, eval, predict});
 

@@ -53,6 +53,12 @@ public:
   void bindBuffer(const Node *leaf, llvm::Value *ptr);
   void bindScalar(const Node *leaf, llvm::Value *value);
   void setRunValues(llvm::Value *batch, llvm::Value *step, llvm::Value *seed);
+  /// What kernels may know of the target: the width of its vector
+  /// registers, and whether machine code is optimized (not -O0).
+  void setTarget(unsigned vectorBits, bool optimized) {
+    vectorBits_ = vectorBits;
+    optimized_ = optimized;
+  }
   /// Asks for `value` to end up in `dest`. When `destLeaf` is set, `dest` is
   /// that leaf's buffer and is only written once its old value is dead.
   void addOutput(const Node *value, llvm::Value *dest,
@@ -75,6 +81,8 @@ public:
   llvm::Value *batch() { return batch_; }
   llvm::Value *step() { return step_; }
   llvm::Value *seed() { return seed_; }
+  unsigned vectorBits() const { return vectorBits_; }
+  bool optimized() const { return optimized_; }
   void store(const Node *n, llvm::Value *linear, llvm::Value *value);
   void fill(const Node *n, double value);
 
@@ -127,6 +135,8 @@ private:
   int64_t maxBatch_;
   KernelOutliner &outliner_;
   llvm::Value *batch_ = nullptr, *step_ = nullptr, *seed_ = nullptr;
+  unsigned vectorBits_ = 128;
+  bool optimized_ = true;
   std::vector<Output> outputs_;
   llvm::DenseMap<const Node *, unsigned> uses_;
   llvm::DenseMap<const Node *, bool> needed_;

@@ -4,33 +4,21 @@
 // Three loop shapes, chosen from the (constant) N and the layout of B:
 //  - rows of B contiguous and N narrow (up to 16): each row of C is one
 //    vector register, accumulated over all of K and stored once;
-//  - rows of B contiguous and N wider: C[m,:] += A[m,k] * B[k,:],
-//    the inner loop runs along N and vectorizes into FMAs without
-//    reassociation; rows of A are processed four at a time so every vector
-//    of B loaded is used four times (register tiling), and the k loop is
-//    blocked so the touched rows of B stay in L1;
+//  - B not transposed and N wider: tiles of C held in vector registers
+//    while k runs over a block of K (MatMulTile.cpp);
 //  - otherwise: C[m,n] = dot(A[m,:], B[:,n]), a reassociable reduction that
 //    vectorizes along K when the operands are contiguous along K.
 // Only M and K may be the run-time batch (K is the batch in x^T * dy).
+// The first two add A[m,k] * B[k,n] into C[m,n] for k in increasing order,
+// starting from zero, with one contractable multiply-add per step, so they
+// round alike and a change between them does not change any result.
 
 #include "codegen/Kernels.h"
+#include "codegen/MatMul.h"
 
 using namespace llvm;
 
 namespace gradc::codegen {
-
-namespace {
-constexpr int64_t kRowTile = 4;
-constexpr int64_t kDepthBlock = 64;
-constexpr int64_t kRegisterWidth = 16;
-constexpr int64_t kRolledDepth = 16;
-
-struct MatMulShape {
-  const Node *a, *b;
-  bool ta, tb;
-  Value *m, *k;
-  int64_t n;
-};
 
 Value *readA(GraphLowering &L, const MatMulShape &s, Value *m, Value *k) {
   return L.read(s.a, Index{s.ta ? SmallVector<Value *, 4>{k, m}
@@ -42,58 +30,14 @@ Value *readB(GraphLowering &L, const MatMulShape &s, Value *k, Value *n) {
                                 : SmallVector<Value *, 4>{k, n}});
 }
 
-// C[m0 + r, :] += A[m0 + r, k] * B[k, :] for r < rows, k in [k0, k1).
-void axpyTile(GraphLowering &L, const Node *c, const MatMulShape &s,
-              Value *m0, int64_t rows, Value *k0, Value *k1) {
-  IRBuilder<> &b = L.b;
-  L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
-    Value *k = b.CreateAdd(k0, dk);
-    SmallVector<Value *, kRowTile> as, ms;
-    for (int64_t r = 0; r < rows; ++r) {
-      ms.push_back(b.CreateAdd(m0, L.i64(r)));
-      as.push_back(readA(L, s, ms.back(), k));
-    }
-    L.loop(L.i64(s.n), [&](Value *j) {
-      Value *bv = readB(L, s, k, j);
-      for (int64_t r = 0; r < rows; ++r) {
-        Value *at = L.linearize(c, {ms[r], j});
-        Value *old = b.CreateLoad(L.elemType(c), L.address(c, at));
-        L.store(c, at, b.CreateFAdd(old, b.CreateFMul(as[r], bv)));
-      }
-    });
-  });
-}
-
-// One row tile over all of K, in blocks of kDepthBlock.
-void axpyRows(GraphLowering &L, const Node *c, const MatMulShape &s,
-              Value *m0, int64_t rows) {
-  IRBuilder<> &b = L.b;
-  Value *blocks = b.CreateUDiv(b.CreateAdd(s.k, L.i64(kDepthBlock - 1)),
-                               L.i64(kDepthBlock));
-  L.loop(blocks, [&](Value *blk) {
-    Value *k0 = b.CreateMul(blk, L.i64(kDepthBlock));
-    Value *k1 = b.CreateAdd(k0, L.i64(kDepthBlock));
-    k1 = b.CreateSelect(b.CreateICmpSLT(k1, s.k), k1, s.k);
-    axpyTile(L, c, s, m0, rows, k0, k1);
-  });
-}
-
-void lowerAxpy(GraphLowering &L, const Node *c, const MatMulShape &s) {
-  IRBuilder<> &b = L.b;
-  L.fill(c, 0.0);
-  Value *tiles = b.CreateUDiv(s.m, L.i64(kRowTile));
-  L.loop(tiles, [&](Value *t) {
-    axpyRows(L, c, s, b.CreateMul(t, L.i64(kRowTile)), kRowTile);
-  });
-  Value *done = b.CreateMul(tiles, L.i64(kRowTile));
-  L.loop(b.CreateSub(s.m, done), [&](Value *r) {
-    axpyRows(L, c, s, b.CreateAdd(done, r), 1);
-  });
-}
+namespace {
+constexpr int64_t kRowTile = 4;
+constexpr int64_t kRegisterWidth = 16;
+constexpr int64_t kRolledDepth = 16;
 
 // C[m0 + r, :] = sum over k of A[m0 + r, k] * B[k, :], r < rows: for a
 // narrow N, each row of C is one vector accumulated in a register over all
-// of K, in the same order as lowerAxpy, and stored once.
+// of K, in the same order as lowerTiledMatMul, and stored once.
 void registerRows(GraphLowering &L, const Node *c, const MatMulShape &s,
                   Value *m0, int64_t rows) {
   IRBuilder<> &b = L.b;
@@ -170,7 +114,7 @@ void lowerMatMul(GraphLowering &L, const Node *n) {
   if (fitsRegister(L, s))
     return lowerRegisterRows(L, n, s);
   if (!s.tb && s.n >= 8)
-    return lowerAxpy(L, n, s);
+    return lowerTiledMatMul(L, n, s);
   lowerDot(L, n, s);
 }
 
