@@ -7,7 +7,11 @@
 // element of A per row and does one multiply-add per accumulator, with no
 // load or store of C. K is cut into blocks whose panel of B (block depth x
 // tile width) fits in half of L1, and the loops run block, column tile,
-// row tile, so a panel is reused by every row tile while it is cached. A
+// row tile, so a panel is reused by every row tile while it is cached. The
+// panel is first copied into a contiguous stack buffer: rows of B a power
+// of two apart (N = 512) would otherwise all fall into a few sets of L1
+// and evict each other, and an operand computed inside the kernel is
+// evaluated once per panel instead of once per row tile. A
 // tile's accumulators start from zero on the first block and from C on the
 // next ones, which keeps each element's sum in increasing k order: blocking
 // changes where partial sums are kept, not how they round.
@@ -49,11 +53,13 @@ public:
   void emit();
 
 private:
+  void pack(const Columns &cols, Value *k0, Value *k1);
   void columnTiles(Value *k0, Value *k1);
   void rowTiles(const Columns &cols, Value *k0, Value *k1);
   void tile(const Columns &cols, Value *m0, int64_t rows, Value *k0, Value *k1);
   Value *multiplyAdd(Value *a, Value *bv, Value *acc);
   Value *loadB(Value *k, Value *n, unsigned width);
+  Value *panelAt(const Columns &cols, Value *dk, unsigned chunk);
   Value *addressC(Value *m, Value *n);
   VectorType *vec(unsigned width) {
     return FixedVectorType::get(L.elemType(c), width);
@@ -66,6 +72,7 @@ private:
   unsigned lanes;
   Align elemAlign;
   int64_t tileWidth, depth;
+  Value *panel = nullptr; // [depth][tileWidth], the current panel of B
   bool fromZero; // K fits one block: accumulators start at zero, C unread
 };
 
@@ -73,6 +80,10 @@ private:
 void TiledMatMul::emit() {
   if (!fromZero)
     L.fill(c, 0.0);
+  auto *slot = cast<AllocaInst>(
+      L.localSlot(ArrayType::get(L.elemType(c), uint64_t(depth * tileWidth))));
+  slot->setAlignment(Align(64));
+  panel = slot;
   Value *blocks =
       b.CreateUDiv(b.CreateAdd(s.k, L.i64(depth - 1)), L.i64(depth));
   L.loop(blocks, [&](Value *blk) {
@@ -102,7 +113,22 @@ void TiledMatMul::columnTiles(Value *k0, Value *k1) {
   rowTiles(cols, k0, k1);
 }
 
+// Rows [k0, k1) of B's columns `cols`, copied into the panel buffer.
+void TiledMatMul::pack(const Columns &cols, Value *k0, Value *k1) {
+  unsigned offset = 0;
+  for (unsigned j = 0; j < cols.widths.size(); ++j) {
+    unsigned width = cols.widths[j];
+    Value *n = b.CreateAdd(cols.n0, L.i64(offset));
+    L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
+      Value *row = loadB(b.CreateAdd(k0, dk), n, width);
+      b.CreateAlignedStore(row, panelAt(cols, dk, j), elemAlign);
+    });
+    offset += width;
+  }
+}
+
 void TiledMatMul::rowTiles(const Columns &cols, Value *k0, Value *k1) {
+  pack(cols, k0, k1);
   Value *tiles = b.CreateUDiv(s.m, L.i64(kTileRows));
   L.loop(tiles, [&](Value *t) {
     tile(cols, b.CreateMul(t, L.i64(kTileRows)), kTileRows, k0, k1);
@@ -137,8 +163,9 @@ void TiledMatMul::tile(const Columns &cols, Value *m0, int64_t rows, Value *k0,
   L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
     Value *k = b.CreateAdd(k0, dk);
     SmallVector<Value *, 4> bs;
-    for (auto [width, n] : zip(cols.widths, ns))
-      bs.push_back(loadB(k, n, width));
+    for (unsigned j = 0; j < cols.widths.size(); ++j)
+      bs.push_back(b.CreateAlignedLoad(vec(cols.widths[j]),
+                                       panelAt(cols, dk, j), elemAlign));
     for (int64_t r = 0; r < rows; ++r) {
       Value *a = readA(L, s, ms[r], k);
       for (unsigned j = 0; j < bs.size(); ++j) {
@@ -181,6 +208,18 @@ Value *TiledMatMul::loadB(Value *k, Value *n, unsigned width) {
     row = b.CreateInsertElement(row, readB(L, s, k, b.CreateAdd(n, L.i64(j))),
                                 uint64_t(j));
   return row;
+}
+
+// The address of chunk `chunk` of row `dk` of the panel, whose rows are
+// as wide as the band `cols`.
+Value *TiledMatMul::panelAt(const Columns &cols, Value *dk, unsigned chunk) {
+  unsigned width = 0, offset = 0;
+  for (unsigned j = 0; j < cols.widths.size(); ++j) {
+    width += cols.widths[j];
+    offset += j < chunk ? cols.widths[j] : 0;
+  }
+  Value *at = b.CreateAdd(b.CreateMul(dk, L.i64(width)), L.i64(offset));
+  return b.CreateInBoundsGEP(L.elemType(c), panel, at);
 }
 
 Value *TiledMatMul::addressC(Value *m, Value *n) {
