@@ -20,8 +20,15 @@
 
 namespace gradc::rt {
 
-/// Process exit statuses of a training executable.
-enum ExitKind : int { ExitOk = 0, ExitUserError = 1, ExitDiverged = 3 };
+/// Process exit statuses of a training executable. A run stopped by a
+/// signal exits with ExitSignalBase plus the signal number, as a shell
+/// reports it: 130 for SIGINT, 143 for SIGTERM.
+enum ExitKind : int {
+  ExitOk = 0,
+  ExitUserError = 1,
+  ExitDiverged = 3,
+  ExitSignalBase = 128
+};
 
 /// What the C entry points print when an allocation fails.
 inline constexpr const char *OutOfMemoryMessage =

@@ -9,13 +9,14 @@
 #include "Error.h"
 #include "HealthReport.h"
 #include "Options.h"
-#include "Plot.h"
+#include "OutputPaths.h"
+#include "RunOutputs.h"
+#include "StopSignal.h"
 #include "Trainer.h"
 #include "gradc_runtime.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gradc::rt {
@@ -80,38 +81,33 @@ TrainState startState(const ModelConfig &config, const Options &options) {
   return state;
 }
 
-/// Fails before any training when an output file could not be written
-/// afterwards, so a long run is never lost to a typo in a path.
-void checkOutputDirectory(const std::string &path, const char *flag) {
-  if (path.empty())
+/// A resumed run must have epochs left to train: otherwise it would end at
+/// once and rewrite its outputs with nothing in them.
+void checkEpochsAfterResume(const Options &options, const TrainState &state,
+                            int64_t epochs) {
+  if (options.resume.empty() || epochs > state.epoch)
     return;
-  std::string dir = path.substr(0, path.find_last_of('/') + 1);
-  if (dir.empty())
-    dir = ".";
-  struct stat info;
-  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-    throw UserError("", fmt::format("{}: directory '{}' does not exist", flag,
-                                    dir));
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw UserError("", fmt::format("{}: directory '{}' is not writable",
-                                    flag, dir));
+  if (options.epochs)
+    throw UserError("", fmt::format("--epochs {} is not after the "
+                                    "checkpoint's epoch {}",
+                                    epochs, state.epoch));
+  throw UserError("", fmt::format("the model trains {} epochs and the "
+                                  "checkpoint is already at epoch {}; give "
+                                  "a larger --epochs",
+                                  epochs, state.epoch));
 }
 
-void checkOutputDirectories(const Options &options) {
-  checkOutputDirectory(options.history, "--history");
-  checkOutputDirectory(options.plot, "--plot");
-  checkOutputDirectory(options.save, "--save");
-}
-
-void writeOutputs(const Options &options, const ModelConfig &config,
-                  const RunResult &result, const TrainState &state) {
-  if (!options.history.empty())
-    writeHistory(options.history, result.history);
-  if (!options.plot.empty())
-    writePlot(options.plot, result.history);
-  if (!options.save.empty())
-    saveCheckpoint(config, result.diverged ? *result.lastGood : state,
-                   options.save);
+/// The line that ends an interrupted run, on stderr.
+void reportInterruption(const RunResult &result, int signal) {
+  const History &history = result.history;
+  size_t epochs = history.epochs.size();
+  std::string line = fmt::format("interrupted by {}: {} full epoch{} trained",
+                                 signalName(signal), epochs,
+                                 epochs == 1 ? "" : "s");
+  if (epochs)
+    line += fmt::format(", outputs hold epoch {}", history.epochs.back().epoch);
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 void printSummary(const Options &options, const ModelConfig &config,
@@ -123,12 +119,13 @@ void printSummary(const Options &options, const ModelConfig &config,
         "%s\n",
         formatEpochLine(history, history.epochs.back(), totalEpochs).c_str());
   std::printf("%s", healthReport(config, result.log, history).c_str());
-  if (result.diverged)
+  if (result.diverged || result.interrupted)
     return;
   if (history.final)
     std::printf("%s\n", formatFinalLine(history).c_str());
-  std::printf("trained %zu epochs (%lld steps in total) in %.2fs\n",
-              history.epochs.size(), (long long)state.step, result.seconds);
+  size_t epochs = history.epochs.size();
+  std::printf("trained %zu epoch%s (%lld steps in total) in %.2fs\n", epochs,
+              epochs == 1 ? "" : "s", (long long)state.step, result.seconds);
   std::fflush(stdout);
 }
 
@@ -140,7 +137,7 @@ int trainMain(const gradc_model &model, int argc, char **argv) {
   }
   ModelConfig config = parseConfig(model.config_json);
   RunSettings settings = settingsFor(config, options);
-  checkOutputDirectories(options);
+  checkOutputPaths(options, config);
   Dataset train = loadDataset(config.data, config);
   // A batch larger than the data is one batch of all rows, as in Keras;
   // the buffers never exceed the data.
@@ -151,15 +148,30 @@ int trainMain(const gradc_model &model, int argc, char **argv) {
   else if (config.validate.kind != SourceKind::None)
     validation = loadDataset(config.validate, config);
   TrainState state = startState(config, options);
+  checkEpochsAfterResume(options, state, settings.epochs);
 
+  // The history file follows the run (at most once a second), and SIGINT or
+  // SIGTERM end it after the current step with every output written.
+  HistoryWriter historyWriter(options.history, std::chrono::seconds(1));
+  if (!options.history.empty())
+    settings.afterEpoch = [&](const History &h) { historyWriter.afterEpoch(h); };
+  StopSignal stopSignal;
+  settings.stop = stopSignal.flag();
   Trainer trainer(model, config, settings, train,
                   validation ? &*validation : nullptr);
   RunResult result = trainer.run(state);
+  int signal = stopSignal.received();
   if (result.diverged)
     std::fprintf(stderr, "%s", result.divergence.c_str());
-  writeOutputs(options, config, result, state);
+  bool written = writeOutputs(options, config, result, state);
   printSummary(options, config, result, state, settings.epochs);
-  return result.diverged ? ExitDiverged : ExitOk;
+  if (result.diverged)
+    return ExitDiverged;
+  if (result.interrupted) {
+    reportInterruption(result, signal);
+    return ExitSignalBase + signal;
+  }
+  return written ? ExitOk : ExitUserError;
 }
 
 } // namespace

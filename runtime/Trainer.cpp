@@ -81,6 +81,8 @@ bool Trainer::runEpoch(TrainState &state, RunResult &result) {
   ++state.epoch;
   EpochRecord record = finishEpoch(state, totals, result);
   result.history.epochs.push_back(record);
+  if (settings.afterEpoch)
+    settings.afterEpoch(result.history);
   if (settings.progressBar)
     std::fputs("\r\033[K", stderr);
   if (settings.printEpochs)

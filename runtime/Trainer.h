@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -36,6 +37,8 @@ struct RunSettings {
   std::vector<float> hyper;
   /// When set, a non-zero value ends the run after the current step.
   const volatile sig_atomic_t *stop = nullptr;
+  /// When set, called after each completed epoch with the history so far.
+  std::function<void(const History &)> afterEpoch;
 };
 
 struct RunResult {
