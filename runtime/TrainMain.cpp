@@ -124,8 +124,10 @@ void printSummary(const Options &options, const ModelConfig &config,
   if (history.final)
     std::printf("%s\n", formatFinalLine(history).c_str());
   size_t epochs = history.epochs.size();
-  std::printf("trained %zu epoch%s (%lld steps in total) in %.2fs\n", epochs,
-              epochs == 1 ? "" : "s", (long long)state.step, result.seconds);
+  long long steps = state.step;
+  std::printf("trained %zu epoch%s (%lld step%s in total) in %.2fs\n", epochs,
+              epochs == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
+              result.seconds);
   std::fflush(stdout);
 }
 
