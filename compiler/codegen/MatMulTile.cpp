@@ -119,10 +119,11 @@ void TiledMatMul::pack(const Columns &cols, Value *k0, Value *k1) {
   for (unsigned j = 0; j < cols.widths.size(); ++j) {
     unsigned width = cols.widths[j];
     Value *n = b.CreateAdd(cols.n0, L.i64(offset));
-    L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
+    BranchInst *backEdge = L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
       Value *row = loadB(b.CreateAdd(k0, dk), n, width);
       b.CreateAlignedStore(row, panelAt(cols, dk, j), elemAlign);
     });
+    GraphLowering::keepRolled(backEdge);
     offset += width;
   }
 }
@@ -160,7 +161,7 @@ void TiledMatMul::tile(const Columns &cols, Value *m0, int64_t rows, Value *k0,
     }
   }
 
-  L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
+  BranchInst *backEdge = L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
     Value *k = b.CreateAdd(k0, dk);
     SmallVector<Value *, 4> bs;
     for (unsigned j = 0; j < cols.widths.size(); ++j)
@@ -177,6 +178,7 @@ void TiledMatMul::tile(const Columns &cols, Value *m0, int64_t rows, Value *k0,
       }
     }
   });
+  GraphLowering::keepRolled(backEdge);
 
   for (int64_t r = 0; r < rows; ++r)
     for (unsigned j = 0; j < ns.size(); ++j) {
