@@ -133,7 +133,7 @@ TEST(JitVsInterp, Norm2OfHugeValuesDoesNotOverflow) {
 }
 
 TEST(JitVsInterp, MatMulLayouts) {
-  checkProducts(R"(graph @axpy {
+  checkProducts(R"(graph @tiles {
   %x = input : f32[B,20]
   %w = param : f32[20,25]
   %r = matmul %x, %w {transpose_a = 0, transpose_b = 0} : f32[B,25]
@@ -158,6 +158,20 @@ TEST(JitVsInterp, MatMulLayouts) {
   %x = input : f32[B,20]
   %s = slice %x {axis = 1, begin = 17} : f32[B,3]
   %r = matmul %x, %s {transpose_a = 1, transpose_b = 0} : f32[20,3]
+  output "prediction" = %r
+})",
+               70);
+  checkProducts(R"(graph @deeptiles {
+  %x = input : f32[B,300]
+  %w = param : f32[300,40]
+  %r = matmul %x, %w {transpose_a = 0, transpose_b = 0} : f32[B,40]
+  output "prediction" = %r
+})",
+               13);
+  checkProducts(R"(graph @computedtiles {
+  %x = input : f32[B,20]
+  %s = slice %x {axis = 1, begin = 2} : f32[B,18]
+  %r = matmul %x, %s {transpose_a = 1, transpose_b = 0} : f32[20,18]
   output "prediction" = %r
 })",
                70);
