@@ -70,9 +70,11 @@ createTargetMachine(const CodegenOptions &options) {
     features = hostFeatures() + (features.empty() ? "" : "," + features);
   }
   // An unknown CPU would make LLVM fall back to a generic 32-bit subtarget
-  // and abort later; it is a user error here.
+  // and abort later; it is a user error here. The name is looked up in the
+  // generic subtarget's table: a subtarget made for an unknown CPU would
+  // print LLVM's own warning about it (twice, as CPU and as tune CPU).
   std::unique_ptr<MCSubtargetInfo> subtarget(
-      target->createMCSubtargetInfo(triple, cpu, ""));
+      target->createMCSubtargetInfo(triple, "", ""));
   if (!subtarget || !subtarget->isCPUStringValid(cpu))
     return createStringError(inconvertibleErrorCode(),
                              "unknown target CPU '" + cpu + "' for " +
