@@ -8,6 +8,8 @@
 
 #include "Error.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
@@ -133,6 +135,7 @@ void readTraining(const json &root, ModelConfig &config) {
     badKey("data", "a data source");
   config.validate = sourceOf(root.value("validate", json()));
   config.batch = positiveInt(root, "batch", 32);
+  config.maxBatch = positiveInt(root, "max_batch", 0);
   config.epochs = positiveInt(root, "epochs", 1);
   const json seed = root.value("seed", json(0));
   if (!seed.is_number_integer())
@@ -163,6 +166,15 @@ int64_t elementCount(const Shape &shape) {
   for (int64_t dim : shape)
     count *= dim;
   return count;
+}
+
+int64_t batchLimit(const ModelConfig &config) {
+  int64_t widest = 1;
+  for (const Shape *shape : {&config.xShape, &config.yShape,
+                             &config.outputShape})
+    widest = std::max(widest, elementCount(*shape));
+  int64_t limit = MaxTensorElements / widest;
+  return config.maxBatch ? std::min(limit, config.maxBatch) : limit;
 }
 
 bool isClassificationLoss(const std::string &loss) {

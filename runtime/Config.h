@@ -66,6 +66,7 @@ struct ModelConfig {
   SourceSpec data;
   SourceSpec validate;
   int64_t batch = 32;
+  int64_t maxBatch = 0; ///< "max_batch"; 0 when the config does not give it
   int64_t epochs = 1;
   uint64_t seed = 0;
   bool shuffle = true;
@@ -77,6 +78,15 @@ struct ModelConfig {
 
 /// Reads and checks a JSON model description; throws UserError.
 ModelConfig parseConfig(const std::string &json);
+
+/// The most elements of one tensor the compiler plans for, a whole batch
+/// of rows included (the front end's limit).
+constexpr int64_t MaxTensorElements = int64_t(1) << 31;
+
+/// The largest batch the compiled code of `config` takes: its max_batch,
+/// and never more than keeps a batch of x, y or outputs within
+/// MaxTensorElements.
+int64_t batchLimit(const ModelConfig &config);
 
 /// True for the losses whose targets are classes (accuracy is reported).
 bool isClassificationLoss(const std::string &loss);

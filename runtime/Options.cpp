@@ -7,10 +7,12 @@
 
 #include "Error.h"
 
+#include <cassert>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 
 namespace gradc::rt {
@@ -33,6 +35,14 @@ uint64_t parseUnsigned(const std::string &flag, const std::string &value,
     badValue(flag, minimum ? "a positive integer" : "a non-negative integer",
              value);
   return parsed;
+}
+
+/// A count kept as int64_t: a value past its range would turn negative.
+int64_t parseCount(const std::string &flag, const std::string &value) {
+  uint64_t parsed = parseUnsigned(flag, value, 1);
+  if (parsed > uint64_t(std::numeric_limits<int64_t>::max()))
+    badValue(flag, "a positive integer below 2^63", value);
+  return int64_t(parsed);
 }
 
 bool hasSuffix(const std::string &text, const std::string &suffix) {
@@ -75,11 +85,11 @@ const std::map<std::string, Setter> &valueOptions() {
   static const std::map<std::string, Setter> table = {
       {"--epochs",
        [](Options &o, const std::string &v) {
-         o.epochs = int64_t(parseUnsigned("--epochs", v, 1));
+         o.epochs = parseCount("--epochs", v);
        }},
       {"--batch",
        [](Options &o, const std::string &v) {
-         o.batch = int64_t(parseUnsigned("--batch", v, 1));
+         o.batch = parseCount("--batch", v);
        }},
       {"--seed",
        [](Options &o, const std::string &v) {
@@ -108,6 +118,13 @@ const std::map<std::string, Setter> &valueOptions() {
 
 } // namespace
 
+void applyOption(Options &options, const std::string &name,
+                 const std::string &value) {
+  auto option = valueOptions().find(name);
+  assert(option != valueOptions().end() && "not an option taking a value");
+  option->second(options, value);
+}
+
 Options parseOptions(int argc, char **argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
@@ -129,7 +146,7 @@ Options parseOptions(int argc, char **argv) {
       throw UserError("", fmt::format("{}: missing value", name));
     std::string value =
         eq == std::string::npos ? argv[++i] : arg.substr(eq + 1);
-    option->second(options, value);
+    applyOption(options, name, value);
   }
   return options;
 }

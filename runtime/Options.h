@@ -35,6 +35,12 @@ struct Options {
 /// Parses argv[1..argc); throws UserError naming the option.
 Options parseOptions(int argc, char **argv);
 
+/// Sets the option `name` ("--plot") to `value` with the command line's
+/// checks, so another front end (the REPL) takes the same values; throws
+/// UserError naming the option.
+void applyOption(Options &options, const std::string &name,
+                 const std::string &value);
+
 /// The --help text.
 std::string optionsHelp(const std::string &program);
 

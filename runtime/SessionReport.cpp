@@ -9,6 +9,7 @@
 #include "Error.h"
 #include "Evaluate.h"
 #include "HealthReport.h"
+#include "OutputPaths.h"
 #include "Plot.h"
 
 #include <fmt/format.h>
@@ -60,6 +61,16 @@ int printGrads(const gradc_session &session) {
   return ExitOk;
 }
 
+/// Refuses what the command line would refuse for the same file given as
+/// `flag`: a wrong extension, a missing directory, a directory or special
+/// file in the way, an input of the session.
+void checkOutput(const gradc_session &session, const char *flag,
+                 const std::string &path) {
+  Options outputs;
+  applyOption(outputs, flag, path);
+  checkOutputPaths(outputs, session.config);
+}
+
 } // namespace
 } // namespace gradc::rt
 
@@ -77,6 +88,7 @@ int gradc_session_grads(gradc_session *session) {
 
 int gradc_session_save(gradc_session *session, const char *path) {
   return guarded([&] {
+    checkOutput(*session, "--save", path);
     saveCheckpoint(session->config, session->state, path);
     std::printf("saved %s (epoch %lld, step %lld)\n", path,
                 (long long)session->state.epoch,
@@ -90,6 +102,7 @@ int gradc_session_plot(gradc_session *session, const char *path) {
     if (session->history.epochs.empty())
       throw UserError("", "nothing to plot: no epoch trained since the "
                           "last reset");
+    checkOutput(*session, "--plot", path);
     writePlot(path, session->history);
     std::printf("wrote %s (%zu epochs)\n", path,
                 session->history.epochs.size());

@@ -54,6 +54,11 @@ RunSettings settingsFor(const ModelConfig &config, const Options &options) {
   RunSettings settings;
   settings.epochs = options.epochs.value_or(config.epochs);
   settings.batch = options.batch.value_or(config.batch);
+  if (settings.batch > batchLimit(config))
+    throw UserError("", fmt::format("--batch: model '{}' was compiled for "
+                                    "batches of at most {} rows, got {}",
+                                    config.name, batchLimit(config),
+                                    settings.batch));
   settings.shuffle = config.shuffle;
   settings.onNonFinite = options.onNonFinite;
   settings.printEpochs = !options.quiet;

@@ -36,6 +36,9 @@
  *                | {kind: tokens, path}; paths absolute
  *   validate     same shape as data, or {split: fraction}, or null
  *   batch, epochs, seed, shuffle
+ *   max_batch    optional: the largest batch the compiled code takes (a
+ *                --batch above it is refused); without it, the largest at
+ *                which no x, y or output batch exceeds 2^31 elements
  *   init_from    absolute path of a safetensors file, or null
  *   input_id_limit  optional; when the input indexes an embedding, its
  *                vocabulary size: inputs must be integer ids below it

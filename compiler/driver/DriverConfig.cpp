@@ -7,7 +7,10 @@
 #include "driver/DriverConfig.h"
 #include "driver/DriverPipeline.h"
 
+#include "frontend/Sema.h"
 #include "passes/Lower.h"
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +70,18 @@ json describeValidation(const ast::Validation &validate) {
   return nullptr;
 }
 
+/// The largest batch the compiled code takes: the one at which the widest
+/// row (the input or a layer's output) reaches the front end's limit on the
+/// elements of one tensor, the bound the model's own batch was checked
+/// against.
+int64_t maxBatch(const ast::ModelDecl &model) {
+  int64_t widest = frontend::elementCount(model.inputShape).value_or(1);
+  for (const ast::Layer &layer : model.layers)
+    widest = std::max(widest,
+                      frontend::elementCount(layer.outputShape).value_or(1));
+  return frontend::MaxTensorElements / std::max<int64_t>(widest, 1);
+}
+
 } // namespace
 
 std::string describeModelConfig(const ast::Program &program,
@@ -84,6 +99,7 @@ std::string describeModelConfig(const ast::Program &program,
   config["data"] = describeSource(train.data);
   config["validate"] = describeValidation(train.validate);
   config["batch"] = train.batch;
+  config["max_batch"] = maxBatch(model);
   config["epochs"] = train.epochs;
   config["seed"] = train.seed;
   config["shuffle"] = train.shuffle;
