@@ -2,10 +2,14 @@
 // SPDX-License-Identifier: MIT
 //
 // The one place where UserErrors are caught and turned into exit statuses.
-// On divergence the run still writes its history and plot up to the last
-// full epoch, and --save writes the state after the last full epoch (the
-// last good one, from which --resume can retry, e.g. with a smaller --set
-// lr); a checkpoint is never written from diverged parameters.
+// Output paths are checked before the data is loaded. A run that diverges,
+// or is stopped by SIGINT or SIGTERM after its current step, still writes
+// its history and plot up to the last full epoch, and --save writes the
+// state after the last full epoch (the last good one, from which --resume
+// can retry, e.g. with a smaller --set lr); a checkpoint is never written
+// from diverged or half-trained parameters. The exit status says how the
+// run ended: diverged, interrupted (128 + the signal), an output that could
+// not be written, or success.
 #include "Error.h"
 #include "HealthReport.h"
 #include "Options.h"
@@ -161,7 +165,9 @@ int trainMain(const gradc_model &model, int argc, char **argv) {
   // SIGTERM end it after the current step with every output written.
   HistoryWriter historyWriter(options.history, std::chrono::seconds(1));
   if (!options.history.empty())
-    settings.afterEpoch = [&](const History &h) { historyWriter.afterEpoch(h); };
+    settings.afterEpoch = [&](const History &history) {
+      historyWriter.afterEpoch(history);
+    };
   StopSignal stopSignal;
   settings.stop = stopSignal.flag();
   Trainer trainer(model, config, settings, train,
