@@ -74,10 +74,11 @@ void checkWritable(const NamedFile &output) {
   if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
     throw UserError("", fmt::format("{}: directory '{}' does not exist",
                                     output.role, dir));
-  if (::stat(output.path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+  bool exists = ::stat(output.path.c_str(), &info) == 0;
+  if (exists && S_ISDIR(info.st_mode))
     throw UserError("", fmt::format("{}: '{}' is a directory", output.role,
                                     output.path));
-  if (::stat(output.path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+  if (exists && !S_ISREG(info.st_mode))
     throw UserError("", fmt::format("{}: '{}' is not a regular file",
                                     output.role, output.path));
   std::string probe = temporaryPathFor(output.path);

@@ -37,16 +37,16 @@ bool keepExisting(const std::string &path, const char *flag,
   return true;
 }
 
+/// A plot needs at least one epoch: without one, no file is drawn at all.
 bool writePlotOf(const std::string &path, const History &history) {
   if (keepExisting(path, "--plot", history))
     return true;
-  if (history.epochs.empty()) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "note: no epoch completed; --plot file '%s' not drawn\n",
-                 path.c_str());
-    return true;
-  }
-  return attempt([&] { writePlot(path, history); });
+  if (!history.epochs.empty())
+    return attempt([&] { writePlot(path, history); });
+  std::fflush(stdout);
+  std::fprintf(stderr, "note: no epoch completed; --plot file '%s' not "
+               "drawn\n", path.c_str());
+  return true;
 }
 
 } // namespace
