@@ -168,6 +168,10 @@ int64_t elementCount(const Shape &shape) {
   return count;
 }
 
+std::string shapeText(const Shape &shape) {
+  return fmt::format("[{}]", fmt::join(shape, ","));
+}
+
 int64_t batchLimit(const ModelConfig &config) {
   int64_t widest = 1;
   for (const Shape *shape : {&config.xShape, &config.yShape,

@@ -19,6 +19,9 @@ using Shape = std::vector<int64_t>;
 /// Number of elements of a tensor of `shape` (1 for a scalar).
 int64_t elementCount(const Shape &shape);
 
+/// `shape` as messages print it: "[28,28,1]".
+std::string shapeText(const Shape &shape);
+
 struct ParamSpec {
   std::string name;
   Shape shape;

@@ -115,10 +115,6 @@ void checkTargets(const RawRows &raw, const ModelConfig &config) {
   }
 }
 
-std::string shapeText(const Shape &shape) {
-  return fmt::format("[{}]", fmt::join(shape, ","));
-}
-
 /// Can images of `item` ([H, W]) feed an input of shape `x`? As [H, W, 1]
 /// (channels-last) or [H, W]; a flat input of H*W elements has no image
 /// shape of its own to compare with, so any H x W of that size fits it.

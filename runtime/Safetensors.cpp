@@ -82,8 +82,8 @@ bool byteSize(const Shape &shape, uint64_t &bytes) {
 /// never lays them out so, so the file is corrupt.
 void checkDisjoint(const std::string &path, std::vector<Extent> extents) {
   // An empty tensor owns no bytes, wherever its offsets point.
-  extents.erase(std::remove_if(extents.begin(), extents.end(),
-                               [](const Extent &e) { return e.begin == e.end; }),
+  auto empty = [](const Extent &e) { return e.begin == e.end; };
+  extents.erase(std::remove_if(extents.begin(), extents.end(), empty),
                 extents.end());
   std::sort(extents.begin(), extents.end(),
             [](const Extent &a, const Extent &b) {
@@ -114,9 +114,8 @@ Tensor readTensor(const std::string &path, const std::string &name,
     tensor.shape.push_back(dim.get<int64_t>());
   uint64_t bytes = 0;
   if (!byteSize(tensor.shape, bytes))
-    throw UserError(path, where + fmt::format("shape [{}] is not a valid "
-                                              "size",
-                                              fmt::join(tensor.shape, ",")));
+    throw UserError(path, where + fmt::format("shape {} is not a valid size",
+                                              shapeText(tensor.shape)));
   uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
   if (begin > end || end > data.size() || end - begin != bytes)
     throw UserError(path, where + "data_offsets do not match the shape or "

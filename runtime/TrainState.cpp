@@ -16,10 +16,6 @@
 namespace gradc::rt {
 namespace {
 
-std::string shapeText(const Shape &shape) {
-  return fmt::format("[{}]", fmt::join(shape, ","));
-}
-
 /// Parameters and optimizer state that are NaN or infinite would only show
 /// up as a run that diverges at its first step.
 void checkFinite(const Tensor &tensor, const std::string &path) {
