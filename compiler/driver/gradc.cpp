@@ -171,7 +171,8 @@ static int compile() {
     return ExitUserError;
   }
 
-  std::string output = outputPathFor(chosenAction());
+  ActionKind action = chosenAction();
+  std::string output = outputPathFor(action);
   if (!output.empty() && isSameFile(inputFile, output)) {
     llvm::errs() << "gradc: error: output file '" << output
                  << "' is the same file as the input '" << inputFile
@@ -186,11 +187,11 @@ static int compile() {
     return ExitUserError;
   }
 
-  ActionKind action = chosenAction();
   bool usesTrainBlock =
       action != ActionKind::SyntaxOnly && action != ActionKind::EmitAST;
   if (usesTrainBlock) {
-    if (llvm::Error err = checkTrainChoice(*program, trainModel, llvm::errs())) {
+    if (llvm::Error err =
+            checkTrainChoice(*program, trainModel, llvm::errs())) {
       llvm::consumeError(std::move(err));
       return ExitUserError;
     }

@@ -4,7 +4,8 @@
 // `gradi [compiler options] m.model [training options]`. Compiler options
 // (-D name=value, -O0..-O3, -march=/-mcpu=, --time-compile, --interp,
 // --train model) are taken wherever they appear; every other argument goes
-// to the runtime's training loop (--epochs, --history, --save, --on-nonfinite, ...).
+// to the runtime's training loop (--epochs, --history, --save,
+// --on-nonfinite, ...).
 // `gradi [compiler options]` without a file is the interactive session of
 // docs/gradi.md: on a terminal with line editing, else reading stdin.
 

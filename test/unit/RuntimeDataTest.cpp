@@ -72,7 +72,8 @@ TEST(RuntimeCsv, FeatureCountMustMatchModelInput) {
     FAIL() << "a 2-feature file was accepted for a 3-feature model";
   } catch (const UserError &error) {
     EXPECT_EQ(std::string(error.what()),
-              path + ": error: rows have 2 features, the model input [3] has 3");
+              path + ": error: rows have 2 features, the model input [3] "
+                     "has 3");
   }
 }
 
