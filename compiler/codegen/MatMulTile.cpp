@@ -11,9 +11,9 @@
 // panel is first copied into a contiguous stack buffer: rows of B a power
 // of two apart (N = 512) would otherwise all fall into a few sets of L1
 // and evict each other, and an operand computed inside the kernel is
-// evaluated once per panel instead of once per row tile. A
-// tile's accumulators start from zero on the first block and from C on the
-// next ones, which keeps each element's sum in increasing k order: blocking
+// evaluated once per panel instead of once per row tile. A tile's
+// accumulators start from zero on the first block and from C on the next
+// ones, which keeps each element's sum in increasing k order: blocking
 // changes where partial sums are kept, not how they round.
 //
 // The columns left over after the whole tiles (N is a constant) form one
@@ -35,6 +35,15 @@ constexpr int64_t kPanelBytes = 16 * 1024;
 struct Columns {
   Value *n0;
   SmallVector<unsigned, 4> widths;
+
+  /// The first column of vector `chunk`, counted from n0; the band's width
+  /// for chunk == widths.size().
+  unsigned offset(size_t chunk) const {
+    unsigned sum = 0;
+    for (size_t j = 0; j < chunk; ++j)
+      sum += widths[j];
+    return sum;
+  }
 };
 
 class TiledMatMul {
@@ -115,16 +124,13 @@ void TiledMatMul::columnTiles(Value *k0, Value *k1) {
 
 // Rows [k0, k1) of B's columns `cols`, copied into the panel buffer.
 void TiledMatMul::pack(const Columns &cols, Value *k0, Value *k1) {
-  unsigned offset = 0;
   for (unsigned j = 0; j < cols.widths.size(); ++j) {
-    unsigned width = cols.widths[j];
-    Value *n = b.CreateAdd(cols.n0, L.i64(offset));
+    Value *n = b.CreateAdd(cols.n0, L.i64(cols.offset(j)));
     BranchInst *backEdge = L.loop(b.CreateSub(k1, k0), [&](Value *dk) {
-      Value *row = loadB(b.CreateAdd(k0, dk), n, width);
+      Value *row = loadB(b.CreateAdd(k0, dk), n, cols.widths[j]);
       b.CreateAlignedStore(row, panelAt(cols, dk, j), elemAlign);
     });
     GraphLowering::keepRolled(backEdge);
-    offset += width;
   }
 }
 
@@ -145,11 +151,8 @@ void TiledMatMul::tile(const Columns &cols, Value *m0, int64_t rows, Value *k0,
                        Value *k1) {
   SmallVector<Value *, kTileRows> ms;
   SmallVector<Value *, kTileRows * 4> slots, ns;
-  unsigned offset = 0;
-  for (unsigned width : cols.widths) {
-    ns.push_back(b.CreateAdd(cols.n0, L.i64(offset)));
-    offset += width;
-  }
+  for (size_t j = 0; j < cols.widths.size(); ++j)
+    ns.push_back(b.CreateAdd(cols.n0, L.i64(cols.offset(j))));
   for (int64_t r = 0; r < rows; ++r) {
     ms.push_back(b.CreateAdd(m0, L.i64(r)));
     for (auto [width, n] : zip(cols.widths, ns)) {
@@ -215,12 +218,9 @@ Value *TiledMatMul::loadB(Value *k, Value *n, unsigned width) {
 // The address of chunk `chunk` of row `dk` of the panel, whose rows are
 // as wide as the band `cols`.
 Value *TiledMatMul::panelAt(const Columns &cols, Value *dk, unsigned chunk) {
-  unsigned width = 0, offset = 0;
-  for (unsigned j = 0; j < cols.widths.size(); ++j) {
-    width += cols.widths[j];
-    offset += j < chunk ? cols.widths[j] : 0;
-  }
-  Value *at = b.CreateAdd(b.CreateMul(dk, L.i64(width)), L.i64(offset));
+  unsigned width = cols.offset(cols.widths.size());
+  Value *at =
+      b.CreateAdd(b.CreateMul(dk, L.i64(width)), L.i64(cols.offset(chunk)));
   return b.CreateInBoundsGEP(L.elemType(c), panel, at);
 }
 
