@@ -69,10 +69,8 @@ static bool fits(const Layer &layer, const std::string &what,
 
 static void addParam(Layer &layer, std::string name, Shape shape,
                      std::string init, int64_t fanIn, int64_t fanOut) {
-  int64_t count = 1;
-  for (int64_t dim : shape)
-    count *= dim;
-  layer.paramCount += count;
+  // Every parameter's shape was checked against MaxTensorElements first.
+  layer.paramCount += *elementCount(shape);
   layer.params.push_back({std::move(name), std::move(shape), std::move(init),
                           fanIn, fanOut, layer.trainable});
 }
