@@ -161,9 +161,11 @@ TEST(JitVsInterp, MatMulLayouts) {
   output "prediction" = %r
 })",
                70);
+  // K = 600 is more than one block of K at every vector width: a block is
+  // 16 KiB of B's panel, 512 rows of f32 for the narrowest (128-bit) tiles.
   checkProducts(R"(graph @deeptiles {
-  %x = input : f32[B,300]
-  %w = param : f32[300,40]
+  %x = input : f32[B,600]
+  %w = param : f32[600,40]
   %r = matmul %x, %w {transpose_a = 0, transpose_b = 0} : f32[B,40]
   output "prediction" = %r
 })",
