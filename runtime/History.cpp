@@ -134,4 +134,10 @@ std::string formatFinalLine(const History &history) {
   return line;
 }
 
+std::string formatTrainedLine(size_t epochs, int64_t steps, double seconds) {
+  return fmt::format("trained {} epoch{} ({} step{} in total) in {:.2f}s",
+                     epochs, epochs == 1 ? "" : "s", steps,
+                     steps == 1 ? "" : "s", seconds);
+}
+
 } // namespace gradc::rt

@@ -60,6 +60,9 @@ std::string formatEpochLine(const History &history, const EpochRecord &record,
 /// The line that reports `history.final`.
 std::string formatFinalLine(const History &history);
 
+/// "trained E epochs (S steps in total) in T s", singular where it is 1.
+std::string formatTrainedLine(size_t epochs, int64_t steps, double seconds);
+
 } // namespace gradc::rt
 
 #endif // GRADC_RUNTIME_HISTORY_H

@@ -139,9 +139,9 @@ int reportRun(gradc_session &session, RunResult &result) {
                 (long long)session.state.step);
     return ExitInterrupted;
   }
-  std::printf("trained %zu epochs (%lld steps in total) in %.2fs\n",
-              result.history.epochs.size(), (long long)session.state.step,
-              result.seconds);
+  std::printf("%s\n", formatTrainedLine(result.history.epochs.size(),
+                                        session.state.step, result.seconds)
+                          .c_str());
   return ExitOk;
 }
 

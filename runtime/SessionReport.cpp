@@ -104,8 +104,9 @@ int gradc_session_plot(gradc_session *session, const char *path) {
                           "last reset");
     checkOutput(*session, "--plot", path);
     writePlot(path, session->history);
-    std::printf("wrote %s (%zu epochs)\n", path,
-                session->history.epochs.size());
+    size_t epochs = session->history.epochs.size();
+    std::printf("wrote %s (%zu epoch%s)\n", path, epochs,
+                epochs == 1 ? "" : "s");
     return ExitOk;
   });
 }

@@ -132,11 +132,9 @@ void printSummary(const Options &options, const ModelConfig &config,
     return;
   if (history.final)
     std::printf("%s\n", formatFinalLine(history).c_str());
-  size_t epochs = history.epochs.size();
-  long long steps = state.step;
-  std::printf("trained %zu epoch%s (%lld step%s in total) in %.2fs\n", epochs,
-              epochs == 1 ? "" : "s", steps, steps == 1 ? "" : "s",
-              result.seconds);
+  std::printf("%s\n", formatTrainedLine(history.epochs.size(), state.step,
+                                        result.seconds)
+                          .c_str());
   std::fflush(stdout);
 }
 
