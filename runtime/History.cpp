@@ -21,18 +21,41 @@ namespace {
 /// NaN that 0 * inf or inf - inf produces on x86 has its sign bit set.
 double unsignedNaN(double v) { return std::isnan(v) ? std::fabs(v) : v; }
 
-/// (column name, value) pairs of one record, in CSV column order.
-std::vector<std::pair<std::string, double>> columnsOf(const History &history,
-                                                      const EpochRecord &r) {
-  std::vector<std::pair<std::string, double>> columns = {
-      {"epoch", double(r.epoch)}, {"loss", r.loss}};
+using Columns = std::vector<std::pair<std::string, double>>;
+
+/// loss, val_loss, accuracy and val_accuracy, those the history has, in
+/// that order: the columns an epoch and the final evaluation share.
+Columns lossColumns(const History &history, double loss, double valLoss,
+                    double accuracy, double valAccuracy) {
+  Columns columns = {{"loss", loss}};
   if (history.hasValidation)
-    columns.push_back({"val_loss", r.valLoss});
-  if (history.hasAccuracy) {
-    columns.push_back({"accuracy", r.accuracy});
-    if (history.hasValidation)
-      columns.push_back({"val_accuracy", r.valAccuracy});
-  }
+    columns.push_back({"val_loss", valLoss});
+  if (history.hasAccuracy)
+    columns.push_back({"accuracy", accuracy});
+  if (history.hasAccuracy && history.hasValidation)
+    columns.push_back({"val_accuracy", valAccuracy});
+  return columns;
+}
+
+/// "name value" per column, two spaces apart: losses with `lossDigits`
+/// digits after the point in e-notation, accuracies as fractions with four.
+std::string formatLossColumns(const Columns &columns, int lossDigits) {
+  std::string text;
+  for (const auto &[name, value] : columns)
+    text += (text.empty() ? "" : "  ") +
+            (name.find("accuracy") != std::string::npos
+                 ? fmt::format("{} {:.4f}", name, value)
+                 : fmt::format("{} {:.{}e}", name, unsignedNaN(value),
+                               lossDigits));
+  return text;
+}
+
+/// (column name, value) pairs of one record, in CSV column order.
+Columns columnsOf(const History &history, const EpochRecord &r) {
+  Columns columns = {{"epoch", double(r.epoch)}};
+  for (auto &column :
+       lossColumns(history, r.loss, r.valLoss, r.accuracy, r.valAccuracy))
+    columns.push_back(column);
   columns.push_back({"grad_norm", r.gradNorm});
   columns.push_back({"clipped_fraction", r.clippedFraction});
   columns.push_back({"skipped_steps", double(r.skippedSteps)});
@@ -76,16 +99,11 @@ std::string jsonText(const History &history) {
   json root = {{"model", history.model}, {"epochs", epochs}};
   if (history.final) {
     const FinalEvaluation &final = *history.final;
-    json entry = {{"loss", final.loss}};
-    if (history.hasValidation)
-      entry["val_loss"] = final.valLoss;
-    if (history.hasAccuracy)
-      entry["accuracy"] = final.accuracy;
-    if (history.hasAccuracy && history.hasValidation)
-      entry["val_accuracy"] = final.valAccuracy;
-    for (auto &[name, value] : entry.items())
-      if (!std::isfinite(value.get<double>()))
-        value = nullptr;
+    json entry = json::object();
+    for (const auto &[name, value] :
+         lossColumns(history, final.loss, final.valLoss, final.accuracy,
+                     final.valAccuracy))
+      entry[name] = std::isfinite(value) ? json(value) : json(nullptr);
     root["final"] = entry;
   }
   return root.dump(2) + "\n";
@@ -105,14 +123,11 @@ void writeHistory(const std::string &path, const History &history) {
 
 std::string formatEpochLine(const History &history, const EpochRecord &record,
                             int64_t totalEpochs) {
-  std::string line = fmt::format("epoch {}/{}  loss {:.3e}", record.epoch,
-                                 totalEpochs, unsignedNaN(record.loss));
-  if (history.hasValidation)
-    line += fmt::format("  val_loss {:.3e}", unsignedNaN(record.valLoss));
-  if (history.hasAccuracy)
-    line += fmt::format("  accuracy {:.4f}", record.accuracy);
-  if (history.hasAccuracy && history.hasValidation)
-    line += fmt::format("  val_accuracy {:.4f}", record.valAccuracy);
+  std::string line =
+      fmt::format("epoch {}/{}  ", record.epoch, totalEpochs) +
+      formatLossColumns(lossColumns(history, record.loss, record.valLoss,
+                                    record.accuracy, record.valAccuracy),
+                        3);
   line +=
       fmt::format("  grad_norm {:.3g}  clipped {:.0f}%",
                   unsignedNaN(record.gradNorm), record.clippedFraction * 100);
@@ -123,15 +138,10 @@ std::string formatEpochLine(const History &history, const EpochRecord &record,
 
 std::string formatFinalLine(const History &history) {
   const FinalEvaluation &final = *history.final;
-  std::string line =
-      fmt::format("final model: loss {:.4e}", unsignedNaN(final.loss));
-  if (history.hasValidation)
-    line += fmt::format("  val_loss {:.4e}", unsignedNaN(final.valLoss));
-  if (history.hasAccuracy)
-    line += fmt::format("  accuracy {:.4f}", final.accuracy);
-  if (history.hasAccuracy && history.hasValidation)
-    line += fmt::format("  val_accuracy {:.4f}", final.valAccuracy);
-  return line;
+  return "final model: " +
+         formatLossColumns(lossColumns(history, final.loss, final.valLoss,
+                                       final.accuracy, final.valAccuracy),
+                           4);
 }
 
 std::string formatTrainedLine(size_t epochs, int64_t steps, double seconds) {
