@@ -11,10 +11,11 @@
 // panel is first copied into a contiguous stack buffer: rows of B a power
 // of two apart (N = 512) would otherwise all fall into a few sets of L1
 // and evict each other, and an operand computed inside the kernel is
-// evaluated once per panel instead of once per row tile. A tile's
-// accumulators start from zero on the first block and from C on the next
-// ones, which keeps each element's sum in increasing k order: blocking
-// changes where partial sums are kept, not how they round.
+// evaluated once per panel instead of once per row tile. When K fits one
+// block the accumulators start from zero and C is only written; otherwise C
+// is zeroed first and every block's accumulators start from C's partial
+// sums. Either way each element is summed from +0 in increasing k order:
+// blocking changes where partial sums are kept, not how they round.
 //
 // The columns left over after the whole tiles (N is a constant) form one
 // narrower tile: whole vectors, then one short vector for the rest. Rows
