@@ -17,3 +17,16 @@ gradi_path() {
   fi
   echo "$(cd "$build" && pwd)/bin/gradi"
 }
+
+# gradi_from_args [build-dir] [options...] takes a first argument that is not
+# an option as the build directory: it sets `gradi` to that build's gradi
+# and `run_args` to the arguments after it (status 1 without a gradi).
+gradi_from_args() {
+  local build=""
+  if [[ $# -gt 0 && $1 != -* ]]; then
+    build="$1"
+    shift
+  fi
+  gradi="$(gradi_path "$build")" || return 1
+  run_args=("$@")
+}

@@ -13,12 +13,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../gradi-path.sh"
-build=""
-if [[ $# -gt 0 && $1 != -* ]]; then
-  build="$1"
-  shift
-fi
-gradi="$(gradi_path "$build")" || exit 1
+gradi_from_args "$@" || exit 1
+set -- "${run_args[@]}"
 out="${LSTM_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
 
